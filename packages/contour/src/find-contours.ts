@@ -1,0 +1,255 @@
+import { ContourError } from './errors';
+import { checkMask, type Mask, type Point } from './mask';
+
+/** Which contours to retrieve, as OpenCV's `RETR_*` modes. */
+export type ContourMode = 'external' | 'list' | 'ccomp' | 'tree';
+/** How to store a contour, as OpenCV's `CHAIN_APPROX_NONE` / `CHAIN_APPROX_SIMPLE`. */
+export type ContourMethod = 'none' | 'simple';
+
+export interface FindContoursOptions {
+  /** Default `'list'`. */
+  mode?: ContourMode;
+  /** Default `'none'`. */
+  method?: ContourMethod;
+}
+
+/** `[next, prev, firstChild, parent]` indices into `contours`, -1 when absent (OpenCV's layout). */
+export type HierarchyEntry = [next: number, prev: number, firstChild: number, parent: number];
+
+export interface ContoursResult {
+  contours: Point[][];
+  hierarchy: HierarchyEntry[];
+}
+
+/** Contours as flat `[x0, y0, x1, y1, ...]` arrays: the allocation-free form used internally. */
+export interface FlatContoursResult {
+  contours: Int32Array[];
+  holes: boolean[];
+  hierarchy: HierarchyEntry[];
+}
+
+const MODES: Record<ContourMode, number> = { external: 0, list: 1, ccomp: 2, tree: 3 };
+// Chain code s → (dx, dy): 0 = right, counting counter-clockwise on screen (2 = up).
+const CODE_DX = [1, 1, 0, -1, -1, -1, 0, 1];
+const CODE_DY = [0, -1, -1, -1, 0, 1, 1, 1];
+
+class PointBuffer {
+  data = new Int32Array(256);
+  length = 0;
+  push(x: number, y: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+    this.data[this.length++] = y;
+  }
+  take(): Int32Array {
+    const out = this.data.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+/**
+ * Follows one border (Suzuki & Abe, 1985, as OpenCV implements it) starting at `i0` in the padded
+ * label image, marking its pixels with `label` (or `-label` where the right neighbour is background
+ * and was examined), and appends its points (unpadded coordinates) to `out`.
+ */
+function followBorder(
+  img: Int32Array,
+  deltas: Int32Array,
+  i0: number,
+  x0: number,
+  y0: number,
+  isHole: boolean,
+  label: number,
+  simple: boolean,
+  out: PointBuffer,
+): void {
+  const sStart = isHole ? 0 : 4;
+  let s = sStart;
+  let i1 = 0;
+  // Clockwise search for the first non-zero neighbour, starting next to the background pixel.
+  do {
+    s = (s - 1) & 7;
+    i1 = i0 + deltas[s];
+  } while (img[i1] === 0 && s !== sStart);
+
+  if (s === sStart) {
+    img[i0] = -label; // isolated pixel
+    out.push(x0, y0);
+    return;
+  }
+
+  let i3 = i0;
+  let prevS = s ^ 4;
+  let x = x0;
+  let y = y0;
+  for (;;) {
+    const sEnd = s;
+    let i4 = 0;
+    // Counter-clockwise search for the next border pixel, after the one we came from.
+    do {
+      s++;
+      i4 = i3 + deltas[s];
+    } while (img[i4] === 0);
+    s &= 7;
+
+    if (s - 1 >= 0 && s - 1 < sEnd) img[i3] = -label;
+    else if (img[i3] === 1) img[i3] = label;
+
+    if (!simple || s !== prevS) {
+      out.push(x, y);
+      prevS = s;
+    }
+    x += CODE_DX[s];
+    y += CODE_DY[s];
+
+    if (i4 === i0 && i3 === i1) break;
+    i3 = i4;
+    s = (s + 4) & 7;
+  }
+}
+
+/**
+ * Finds contours like OpenCV's `cv.findContours`, returning flat `Int32Array` contours.
+ * Same contours, order, start points and hierarchy as {@link findContours}.
+ */
+export function findContoursFlat(mask: Mask, options: FindContoursOptions = {}): FlatContoursResult {
+  checkMask(mask);
+  const modeName = options.mode ?? 'list';
+  const methodName = options.method ?? 'none';
+  const mode = MODES[modeName];
+  if (mode === undefined) {
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.mode must be 'external', 'list', 'ccomp' or 'tree', got ${String(modeName)}`,
+    );
+  }
+  if (methodName !== 'none' && methodName !== 'simple') {
+    throw new ContourError('INVALID_ARGUMENT', `options.method must be 'none' or 'simple', got ${String(methodName)}`);
+  }
+  const simple = methodName === 'simple';
+  const { width: w, height: h, data } = mask;
+  if (w === 0 || h === 0) return { contours: [], holes: [], hierarchy: [] };
+
+  // Pad with a zero border (as cv.findContours does) so that edge pixels are traced normally.
+  const stride = w + 2;
+  const img = new Int32Array(stride * (h + 2));
+  for (let y = 0; y < h; y++) {
+    const src = y * w;
+    const dst = (y + 1) * stride + 1;
+    for (let x = 0; x < w; x++) if (data[src + x] !== 0) img[dst + x] = 1;
+  }
+  const deltas = new Int32Array(16);
+  for (let s = 0; s < 16; s++) deltas[s] = CODE_DX[s & 7] + CODE_DY[s & 7] * stride;
+
+  const found: Int32Array[] = [];
+  const isHoleOf: boolean[] = [];
+  const parentOf: number[] = [];
+  const buf = new PointBuffer();
+
+  for (let y = 1; y <= h; y++) {
+    const row = y * stride;
+    let prev = 0;
+    let lnbdX = 0; // 0: the frame
+    let lnbdVal = 0;
+    for (let x = 1; x <= w; x++) {
+      const p = img[row + x];
+      if (p === prev) continue;
+      let start = false;
+      let isHole = false;
+      if (prev === 0 && p === 1) start = true;
+      else if (p === 0 && prev >= 1) {
+        start = true;
+        isHole = true;
+      }
+      if (start && mode === 0 && (isHole || lnbdVal > 0)) start = false;
+      if (!start) {
+        if (p !== 0 && p !== 1) {
+          lnbdX = x;
+          lnbdVal = p;
+        }
+        prev = p;
+        continue;
+      }
+
+      let parent = -1;
+      if (!(mode <= 1 || (!isHole && mode === 2) || lnbdX <= 0)) {
+        const c = Math.abs(lnbdVal) - 2;
+        parent = isHoleOf[c] === isHole ? parentOf[c] : c;
+      }
+      const label = found.length + 2;
+      const sx = x - (isHole ? 1 : 0);
+      followBorder(img, deltas, row + sx, sx - 1, y - 1, isHole, label, simple, buf);
+      found.push(buf.take());
+      isHoleOf.push(isHole);
+      parentOf.push(parent);
+      lnbdX = sx;
+      lnbdVal = img[row + sx];
+      prev = img[row + x];
+    }
+  }
+  return arrangeAsOpenCV(found, isHoleOf, parentOf);
+}
+
+/**
+ * Orders contours as OpenCV does: a pre-order walk of the contour tree in which each new contour
+ * was inserted at the head of its parent's child list (so the sibling found last comes first).
+ */
+function arrangeAsOpenCV(found: Int32Array[], isHoleOf: boolean[], parentOf: number[]): FlatContoursResult {
+  const n = found.length;
+  const firstChild = new Int32Array(n + 1).fill(-1); // slot n: the frame
+  const nextSibling = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const p = parentOf[i] < 0 ? n : parentOf[i];
+    nextSibling[i] = firstChild[p];
+    firstChild[p] = i;
+  }
+  const order: number[] = [];
+  const stack: number[] = [];
+  for (let c = firstChild[n]; c >= 0 || stack.length > 0; ) {
+    if (c < 0) c = stack.pop()!;
+    order.push(c);
+    if (nextSibling[c] >= 0) stack.push(nextSibling[c]);
+    c = firstChild[c];
+  }
+  const indexOf = new Int32Array(n);
+  for (let k = 0; k < n; k++) indexOf[order[k]] = k;
+  const prevSibling = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) if (nextSibling[i] >= 0) prevSibling[nextSibling[i]] = i;
+  const at = (i: number) => (i < 0 ? -1 : indexOf[i]);
+  return {
+    contours: order.map((i) => found[i]),
+    holes: order.map((i) => isHoleOf[i]),
+    hierarchy: order.map((i) => [at(nextSibling[i]), at(prevSibling[i]), at(firstChild[i]), at(parentOf[i])]),
+  };
+}
+
+/** Converts a flat `[x0, y0, x1, y1, ...]` array to `[x, y]` points. */
+export function toPoints(flat: ArrayLike<number>): Point[] {
+  const out: Point[] = new Array(flat.length >> 1);
+  for (let i = 0, k = 0; k < out.length; i += 2, k++) out[k] = [flat[i], flat[i + 1]];
+  return out;
+}
+
+/**
+ * Finds the borders of the foreground with Suzuki–Abe border following, with OpenCV's conventions
+ * (`cv.findContours` parity): the same contours in the same order (the sibling found last comes
+ * first), the same start points, outer borders counter-clockwise on screen and holes clockwise,
+ * and the same `[next, prev, firstChild, parent]` hierarchy. Pixels on the image edge are traced
+ * normally (the image is padded with background, as OpenCV does). Foreground is 8-connected.
+ *
+ * @returns `{ contours, hierarchy }`; an empty mask gives empty arrays.
+ * @throws ContourError `INVALID_MASK` / `INVALID_SIZE` for a malformed mask, `INVALID_ARGUMENT` for an unknown mode or method.
+ * @example
+ * const mask = { width: 4, height: 3, data: Uint8Array.from([0,0,0,0, 0,1,1,0, 0,1,1,0]) };
+ * findContours(mask, { mode: 'external', method: 'simple' }).contours;
+ * // → [[[1, 1], [1, 2], [2, 2], [2, 1]]]
+ */
+export function findContours(mask: Mask, options: FindContoursOptions = {}): ContoursResult {
+  const flat = findContoursFlat(mask, options);
+  return { contours: flat.contours.map(toPoints), hierarchy: flat.hierarchy };
+}
