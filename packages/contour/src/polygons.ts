@@ -115,7 +115,9 @@ export function traceCrackBoundary(mask: Mask, sx: number, sy: number): Int32Arr
  *
  * Parts come in OpenCV's `RETR_EXTERNAL` order. Holes are not represented (each part's polygon
  * encloses its holes), as in SimpleSeg's polygon text. Pixel-centre contours come from OpenCV
- * counter-clockwise; they are reversed keeping their first vertex (the part's top-left pixel).
+ * counter-clockwise; a simplified polygon whose signed area is negative (or zero, for pixel-centre
+ * contours) is reversed keeping its first vertex (the part's top-left pixel), so every polygon is
+ * clockwise on screen or degenerate (zero area, e.g. a 1-pixel line).
  *
  * The default (and `preset: 'simpleseg'`) reproduces the public SimpleSeg data script:
  * `findContours(mask, 'external', 'simple')`, `approxPolyDP(c, 0.001 * arcLength(c, true), true)`,
@@ -154,8 +156,15 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
     if (opts.minArea > 0 && contourAreaFlat(xy, n) < opts.minArea) continue;
     const eps = epsilonPixels(opts.epsilon, xy, mask);
     const kept = approxPolyDPIndices(xy, n, true, eps);
+    // Decide the direction on the simplified polygon itself: simplification can flip a thin shape.
+    const simplified = new Float64Array(kept.length * 2);
+    for (let k = 0; k < kept.length; k++) {
+      simplified[2 * k] = xy[2 * kept[k]];
+      simplified[2 * k + 1] = xy[2 * kept[k] + 1];
+    }
+    const signed = contourAreaFlat(simplified, kept.length, true);
+    const reverse = signed < 0 || (signed === 0 && boundary !== 'pixel-edges');
     const poly: Point[] = new Array(kept.length);
-    const reverse = boundary !== 'pixel-edges';
     for (let k = 0; k < kept.length; k++) {
       const i = kept[reverse ? (kept.length - k) % kept.length : k];
       poly[k] = opts.normalize ? [xy[2 * i] * sx, xy[2 * i + 1] * sy] : [xy[2 * i], xy[2 * i + 1]];
@@ -198,10 +207,16 @@ export function polygonsToMask(
   return decodeRuns(mergeRuns(runs));
 }
 
-/** Direction of a polygon as seen on screen (y down), from its signed area. */
+/**
+ * Direction of a polygon as seen on screen (y down), from its signed area (shoelace in float64):
+ * `'clockwise'` for positive area, `'counter-clockwise'` for negative, `'degenerate'` for zero.
+ * @throws ContourError `INVALID_POINT` for NaN/∞ coordinates.
+ */
 export function polygonOrientation(points: Point[]): 'clockwise' | 'counter-clockwise' | 'degenerate' {
   checkPoints(points, 'points');
-  const xy = points.flat();
-  const a = contourAreaFlat(xy, points.length, true);
+  let a = 0;
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+    a += points[j][0] * points[i][1] - points[j][1] * points[i][0];
+  }
   return a > 0 ? 'clockwise' : a < 0 ? 'counter-clockwise' : 'degenerate';
 }

@@ -263,6 +263,8 @@ export function polygonRuns(xy: ArrayLike<number>, h: number, w: number): Runs {
     a[j] -= prev;
     prev = t;
   }
+  // A zero-length run joins its neighbours (a run ending at a column's bottom, the next
+  // starting at the following column's top).
   const b: number[] = [];
   let j = 0;
   b.push(a[j++]);
@@ -270,7 +272,7 @@ export function polygonRuns(xy: ArrayLike<number>, h: number, w: number): Runs {
     if (a[j] > 0) b.push(a[j++]);
     else {
       j++;
-      if (j < a.length) b.push(a[j++]);
+      if (j < a.length) b[b.length - 1] += a[j++];
     }
   }
   return { h, w, counts: Uint32Array.from(b) };

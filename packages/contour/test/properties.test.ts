@@ -1,0 +1,134 @@
+/** Properties checked with fast-check on arbitrary masks. */
+import fc from 'fast-check';
+import {
+  findContours,
+  fillPoly,
+  type Mask,
+  maskIou,
+  maskToPolygons,
+  polygonOrientation,
+  polygonsToMask,
+  rle,
+} from '../src';
+
+const maskArb = (maxSide = 24) =>
+  fc
+    .record({ width: fc.integer({ min: 0, max: maxSide }), height: fc.integer({ min: 0, max: maxSide }) })
+    .chain(({ width, height }) =>
+      fc
+        .uint8Array({ minLength: width * height, maxLength: width * height, min: 0, max: 3 })
+        .map((bytes) => ({ width, height, data: bytes.map((b) => (b === 0 ? 1 : 0)) }) as Mask),
+    );
+
+/** The mask with every hole filled: background not 4-connected to the outside becomes foreground. */
+function fillHoles(m: Mask): Mask {
+  const { width: w, height: h } = m;
+  const outside = new Uint8Array(w * h);
+  const stack: number[] = [];
+  for (let x = 0; x < w; x++) stack.push(x, (h - 1) * w + x);
+  for (let y = 0; y < h; y++) stack.push(y * w, y * w + w - 1);
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (i < 0 || i >= w * h || outside[i] || m.data[i]) continue;
+    outside[i] = 1;
+    const x = i % w;
+    if (x > 0) stack.push(i - 1);
+    if (x < w - 1) stack.push(i + 1);
+    stack.push(i - w, i + w);
+  }
+  return { width: w, height: h, data: outside.map((o) => (o ? 0 : 1)) };
+}
+
+/** Keeps only the 8-connected component containing pixel `start`. */
+function component(m: Mask, start: number): Mask {
+  const { width: w, height: h } = m;
+  const out = new Uint8Array(w * h);
+  const stack = [start];
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (out[i] || !m.data[i]) continue;
+    out[i] = 1;
+    const x = i % w;
+    const y = (i - x) / w;
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h) stack.push(ny * w + nx);
+      }
+  }
+  return { width: w, height: h, data: out };
+}
+
+test('rle.decode(rle.encode(m)) equals m', () => {
+  fc.assert(
+    fc.property(maskArb(40), (m) => {
+      const back = rle.decode(rle.encode(m));
+      expect(back.width).toBe(m.width);
+      expect(back.height).toBe(m.height);
+      expect(Array.from(back.data)).toEqual(Array.from(m.data, (v) => (v ? 1 : 0)));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('fillPoly of the external/none contours of a hole-free 8-connected blob gives back the blob', () => {
+  fc.assert(
+    fc.property(maskArb(20), fc.nat(), (m, pick) => {
+      const fg = Array.from(m.data).flatMap((v, i) => (v ? [i] : []));
+      fc.pre(fg.length > 0);
+      const blob = fillHoles(component(m, fg[pick % fg.length]));
+      const { contours } = findContours(blob, { mode: 'external', method: 'none' });
+      expect(contours.length).toBe(1);
+      expect(Array.from(fillPoly(contours, blob.width, blob.height).data)).toEqual(Array.from(blob.data));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('maskToPolygons output is clockwise on screen and inside [0, 1] when normalised', () => {
+  fc.assert(
+    fc.property(maskArb(30), fc.constantFrom(0, 0.001, 0.01, 0.05), (m, eps) => {
+      for (const boundary of ['pixel-centres', 'pixel-edges'] as const) {
+        // Orientation is checked on pixel coordinates (exact integers); normalising only scales them.
+        for (const poly of maskToPolygons(m, { epsilon: { normalized: eps }, boundary, normalize: false })) {
+          expect(['clockwise', 'degenerate']).toContain(polygonOrientation(poly));
+          if (boundary === 'pixel-edges' && eps === 0) expect(polygonOrientation(poly)).toBe('clockwise');
+        }
+        for (const poly of maskToPolygons(m, { epsilon: { normalized: eps }, boundary })) {
+          for (const [x, y] of poly) {
+            expect(x).toBeGreaterThanOrEqual(0);
+            expect(x).toBeLessThanOrEqual(1);
+            expect(y).toBeGreaterThanOrEqual(0);
+            expect(y).toBeLessThanOrEqual(1);
+          }
+        }
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("pixel-edge polygons rasterise (COCO rule) to exactly the mask with holes filled", () => {
+  fc.assert(
+    fc.property(maskArb(30), (m) => {
+      const polys = maskToPolygons(m, { boundary: 'pixel-edges', epsilon: 0, normalize: false });
+      const back = polygonsToMask(polys, m.width, m.height);
+      expect(Array.from(back.data)).toEqual(Array.from(fillHoles(m).data));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('maskIou is symmetric, 1 on itself (non-empty), and in [0, 1]', () => {
+  fc.assert(
+    fc.property(maskArb(16), fc.uint8Array({ minLength: 256, maxLength: 256 }), (a, noise) => {
+      const b: Mask = { ...a, data: a.data.map((v, i) => (noise[i % 256] < 40 ? 1 - v : v)) };
+      const ab = maskIou(a, b);
+      expect(ab).toBe(maskIou(b, a));
+      expect(ab).toBeGreaterThanOrEqual(0);
+      expect(ab).toBeLessThanOrEqual(1);
+      if (a.data.some((v) => v)) expect(maskIou(a, a)).toBe(1);
+    }),
+  );
+});
