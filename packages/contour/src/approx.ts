@@ -32,7 +32,6 @@ export function approxPolyDPIndices(
   isFloat = false,
 ): Int32Array {
   if (count === 0) return new Int32Array(0);
-  const sub = isFloat ? (a: number, b: number) => fround(a - b) : (a: number, b: number) => a - b;
   const eps = epsilon * epsilon;
   const dst = new Int32Array(count);
   let newCount = 0;
@@ -76,8 +75,8 @@ export function approxPolyDPIndices(
       for (let j = 1; j < count; j++) {
         const p = pos;
         if (++pos >= count) pos = 0;
-        const dx = sub(xy[2 * p], sx);
-        const dy = sub(xy[2 * p + 1], sy);
+        const dx = isFloat ? fround(xy[2 * p] - sx) : xy[2 * p] - sx;
+        const dy = isFloat ? fround(xy[2 * p + 1] - sy) : xy[2 * p + 1] - sy;
         const dist = dx * dx + dy * dy;
         if (dist > maxDist) {
           maxDist = dist;
@@ -106,13 +105,16 @@ export function approxPolyDPIndices(
     if (pos !== e) {
       const sx = xy[2 * s];
       const sy = xy[2 * s + 1];
-      const dx = sub(xy[2 * e], sx);
-      const dy = sub(xy[2 * e + 1], sy);
+      const dx = isFloat ? fround(xy[2 * e] - sx) : xy[2 * e] - sx;
+      const dy = isFloat ? fround(xy[2 * e + 1] - sy) : xy[2 * e + 1] - sy;
       let maxDist = 0;
       while (pos !== e) {
         const p = pos;
         if (++pos >= count) pos = 0;
-        const dist = Math.abs(sub(xy[2 * p + 1], sy) * dx - sub(xy[2 * p], sx) * dy);
+        const dist = Math.abs(
+          (isFloat ? fround(xy[2 * p + 1] - sy) : xy[2 * p + 1] - sy) * dx -
+            (isFloat ? fround(xy[2 * p] - sx) : xy[2 * p] - sx) * dy,
+        );
         if (dist > maxDist) {
           maxDist = dist;
           farthest = p;
@@ -143,14 +145,14 @@ export function approxPolyDPIndices(
   for (let i = open; i < n - open && newCount > 2; i++) {
     const end = dst[pos];
     if (++pos >= n) pos = 0;
-    const dx = sub(xy[2 * end], xy[2 * start]);
-    const dy = sub(xy[2 * end + 1], xy[2 * start + 1]);
-    const px = sub(xy[2 * pt], xy[2 * start]);
-    const py = sub(xy[2 * pt + 1], xy[2 * start + 1]);
+    const dx = isFloat ? fround(xy[2 * end] - xy[2 * start]) : xy[2 * end] - xy[2 * start];
+    const dy = isFloat ? fround(xy[2 * end + 1] - xy[2 * start + 1]) : xy[2 * end + 1] - xy[2 * start + 1];
+    const px = isFloat ? fround(xy[2 * pt] - xy[2 * start]) : xy[2 * pt] - xy[2 * start];
+    const py = isFloat ? fround(xy[2 * pt + 1] - xy[2 * start + 1]) : xy[2 * pt + 1] - xy[2 * start + 1];
     const dist = Math.abs(px * dy - py * dx);
     // T * T stays in T: float32 products and sum on OpenCV's Point2f path.
-    const ix = px * sub(xy[2 * end], xy[2 * pt]);
-    const iy = py * sub(xy[2 * end + 1], xy[2 * pt + 1]);
+    const ix = px * (isFloat ? fround(xy[2 * end] - xy[2 * pt]) : xy[2 * end] - xy[2 * pt]);
+    const iy = py * (isFloat ? fround(xy[2 * end + 1] - xy[2 * pt + 1]) : xy[2 * end + 1] - xy[2 * pt + 1]);
     const inner = isFloat ? fround(fround(ix) + fround(iy)) : ix + iy;
     if (dist * dist <= 0.5 * eps * (dx * dx + dy * dy) && dx !== 0 && dy !== 0 && inner >= 0) {
       newCount--;
@@ -171,7 +173,10 @@ export function approxPolyDPIndices(
 
 function checkEpsilon(epsilon: unknown): asserts epsilon is number {
   if (typeof epsilon !== 'number' || !(epsilon >= 0) || !(epsilon < 1e30)) {
-    throw new ContourError('INVALID_ARGUMENT', `epsilon must be a finite number >= 0, got ${String(epsilon)}`);
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `epsilon must be a finite number >= 0, got ${String(epsilon)}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { ContourError } from './errors';
-import { checkIntegerPoints, checkSize, type Mask, type Point } from './mask';
+import { checkIntegerPoints, checkMask, checkSize, type Mask, type Point } from './mask';
 
 // OpenCV's drawing code works in 16.16 fixed point. Values here stay below 2^53, so plain
 // numbers hold them exactly; shifts become floor-divisions by 2^16.
@@ -127,7 +127,12 @@ function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], ed
     const y1 = v[i][1];
     let y0c = y0;
     let y1c = y1;
-    const t: Segment = { x1: Math.floor((x0 + XY_ONE / 2) / XY_ONE), y1: y0, x2: Math.floor((x1 + XY_ONE / 2) / XY_ONE), y2: y1 };
+    const t: Segment = {
+      x1: Math.floor((x0 + XY_ONE / 2) / XY_ONE),
+      y1: y0,
+      x2: Math.floor((x1 + XY_ONE / 2) / XY_ONE),
+      y2: y1,
+    };
     drawLine(data, w, h, t);
     // OpenCV builds the edge from the clipped end points, for accuracy outside the image.
     if (outside(t.x1, t.y1, w, h) || outside(t.x2, t.y2, w, h)) {
@@ -272,27 +277,50 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, edges: Edges
  * boundary drawn with 8-connected Bresenham lines, interior by even-odd scan lines, all polygons
  * into one mask. Points must be integers (OpenCV's `int` points), within ±2^17.
  *
- * @returns a new `width`×`height` mask.
- * @throws ContourError `INVALID_POINT` for non-integer, NaN or huge coordinates, `INVALID_SIZE` for bad sizes.
+ * @param options.into draw into this mask (same size) instead of a new one, as OpenCV draws into
+ *   its `img`; existing foreground is kept.
+ * @returns the mask drawn into (a new `width`×`height` mask unless `into` is given).
+ * @throws ContourError `INVALID_POINT` for non-integer, NaN or huge coordinates, `INVALID_SIZE` for bad sizes, `SIZE_MISMATCH` for an `into` mask of another size.
  * @example
  * fillPoly([[[1, 1], [3, 1], [3, 3], [1, 3]]], 5, 5).data.reduce((a, b) => a + b, 0); // → 9
  */
-export function fillPoly(polygons: Point[][], width: number, height: number): Mask {
+export function fillPoly(
+  polygons: Point[][],
+  width: number,
+  height: number,
+  options: { into?: Mask } = {},
+): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
-  if (!Array.isArray(polygons)) throw new ContourError('INVALID_POINT', 'polygons must be an array of point arrays');
+  if (!Array.isArray(polygons))
+    throw new ContourError('INVALID_POINT', 'polygons must be an array of point arrays');
   polygons.forEach((poly, k) => {
     checkIntegerPoints(poly, `polygons[${k}]`);
     for (let i = 0; i < poly.length; i++) {
       if (Math.abs(poly[i][0]) >= MAX_COORD || Math.abs(poly[i][1]) >= MAX_COORD) {
-        throw new ContourError('INVALID_POINT', `polygons[${k}][${i}] is outside ±2^17: [${poly[i][0]}, ${poly[i][1]}]`);
+        throw new ContourError(
+          'INVALID_POINT',
+          `polygons[${k}][${i}] is outside ±2^17: [${poly[i][0]}, ${poly[i][1]}]`,
+        );
       }
     }
   });
-  const data = new Uint8Array(width * height);
-  if (width === 0 || height === 0) return { width, height, data };
+  let mask: Mask;
+  if (options.into) {
+    checkMask(options.into, 'options.into');
+    if (options.into.width !== width || options.into.height !== height) {
+      throw new ContourError(
+        'SIZE_MISMATCH',
+        `options.into is ${options.into.width}x${options.into.height}, expected ${width}x${height}`,
+      );
+    }
+    mask = options.into;
+  } else {
+    mask = { width, height, data: new Uint8Array(width * height) };
+  }
+  if (width === 0 || height === 0) return mask;
   const edges: Edges = { y0: [], y1: [], x: [], dx: [] };
-  for (const poly of polygons) if (poly.length > 0) collectPolyEdges(data, width, height, poly, edges);
-  fillEdgeCollection(data, width, height, edges);
-  return { width, height, data };
+  for (const poly of polygons) if (poly.length > 0) collectPolyEdges(mask.data, width, height, poly, edges);
+  fillEdgeCollection(mask.data, width, height, edges);
+  return mask;
 }

@@ -52,13 +52,40 @@ class PointBuffer {
   }
 }
 
+/** A growable list of indices. */
+class IndexList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(i: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = i;
+  }
+}
+
+/**
+ * Scratch memory reused across calls: a fresh multi-megabyte array costs a page fault on every
+ * first touch, which dominated the run time on large masks. Labels are cleared after each call by
+ * walking the list of written indices.
+ */
+const scratch = { fg: new Uint8Array(0), labels: new Int32Array(0), written: new IndexList() };
+
+/** True when no byte of the 32-bit word is zero. */
+const noZeroByte = (v: number) => ((v - 0x01010101) & ~v & 0x80808080) === 0;
+
 /**
  * Follows one border (Suzuki & Abe, 1985, as OpenCV implements it) starting at `i0` in the padded
- * label image, marking its pixels with `label` (or `-label` where the right neighbour is background
- * and was examined), and appends its points (unpadded coordinates) to `out`.
+ * image, marking its pixels in `labels` with `label` (or `-label` where the right neighbour is
+ * background and was examined), and appends its points (unpadded coordinates) to `out`.
+ * `fg` holds the padded mask (non-zero = foreground) and is never written.
  */
 function followBorder(
-  img: Int32Array,
+  fg: Uint8Array,
+  labels: Int32Array,
+  written: IndexList,
   deltas: Int32Array,
   i0: number,
   x0: number,
@@ -75,10 +102,11 @@ function followBorder(
   do {
     s = (s - 1) & 7;
     i1 = i0 + deltas[s];
-  } while (img[i1] === 0 && s !== sStart);
+  } while (fg[i1] === 0 && s !== sStart);
 
   if (s === sStart) {
-    img[i0] = -label; // isolated pixel
+    labels[i0] = -label; // isolated pixel
+    written.push(i0);
     out.push(x0, y0);
     return;
   }
@@ -94,11 +122,16 @@ function followBorder(
     do {
       s++;
       i4 = i3 + deltas[s];
-    } while (img[i4] === 0);
+    } while (fg[i4] === 0);
     s &= 7;
 
-    if (s - 1 >= 0 && s - 1 < sEnd) img[i3] = -label;
-    else if (img[i3] === 1) img[i3] = label;
+    if (s >= 1 && s <= sEnd) {
+      if (labels[i3] === 0) written.push(i3);
+      labels[i3] = -label;
+    } else if (labels[i3] === 0) {
+      labels[i3] = label;
+      written.push(i3);
+    }
 
     if (!simple || s !== prevS) {
       out.push(x, y);
@@ -129,20 +162,40 @@ export function findContoursFlat(mask: Mask, options: FindContoursOptions = {}):
     );
   }
   if (methodName !== 'none' && methodName !== 'simple') {
-    throw new ContourError('INVALID_ARGUMENT', `options.method must be 'none' or 'simple', got ${String(methodName)}`);
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.method must be 'none' or 'simple', got ${String(methodName)}`,
+    );
   }
   const simple = methodName === 'simple';
   const { width: w, height: h, data } = mask;
   if (w === 0 || h === 0) return { contours: [], holes: [], hierarchy: [] };
 
   // Pad with a zero border (as cv.findContours does) so that edge pixels are traced normally.
-  const stride = w + 2;
-  const img = new Int32Array(stride * (h + 2));
-  for (let y = 0; y < h; y++) {
-    const src = y * w;
-    const dst = (y + 1) * stride + 1;
-    for (let x = 0; x < w; x++) if (data[src + x] !== 0) img[dst + x] = 1;
+  // OpenCV keeps one image whose foreground pixels turn into border labels; here the mask stays
+  // as it is (any non-zero byte is foreground) and labels live in a separate array that only
+  // border pixels ever touch. The scan then reads bytes, and LNBD (the last border met on the
+  // row) is looked up in the labels only when a border starts.
+  // Rows are padded to a multiple of 4 bytes so that the scan can skip uniform words.
+  const stride = (w + 2 + 3) & ~3;
+  const size = stride * (h + 2);
+  if (scratch.fg.length < size) {
+    scratch.fg = new Uint8Array(size);
+    scratch.labels = new Int32Array(size);
   }
+  const fg = scratch.fg;
+  const labels = scratch.labels;
+  const written = scratch.written;
+  written.length = 0;
+  fg.fill(0, 0, stride);
+  fg.fill(0, (h + 1) * stride, size);
+  for (let y = 0; y < h; y++) {
+    const row = (y + 1) * stride;
+    fg[row] = 0;
+    fg.set(data.subarray(y * w, y * w + w), row + 1);
+    fg.fill(0, row + w + 1, row + stride);
+  }
+  const words = new Uint32Array(fg.buffer, fg.byteOffset, size >> 2);
   const deltas = new Int32Array(16);
   for (let s = 0; s < 16; s++) deltas[s] = CODE_DX[s & 7] + CODE_DY[s & 7] * stride;
 
@@ -153,45 +206,62 @@ export function findContoursFlat(mask: Mask, options: FindContoursOptions = {}):
 
   for (let y = 1; y <= h; y++) {
     const row = y * stride;
-    let prev = 0;
-    let lnbdX = 0; // 0: the frame
-    let lnbdVal = 0;
-    for (let x = 1; x <= w; x++) {
-      const p = img[row + x];
-      if (p === prev) continue;
-      let start = false;
-      let isHole = false;
-      if (prev === 0 && p === 1) start = true;
-      else if (p === 0 && prev >= 1) {
-        start = true;
-        isHole = true;
+    const end = row + w;
+    let prevFg = false;
+    let lastStart = 0; // index of the last border start on this row, 0: none (the frame)
+    for (let i = row + 1; i <= end; i++) {
+      // Skip whole words of background (or of foreground) at once.
+      while ((i & 3) === 0 && i + 3 <= end) {
+        const v = words[i >> 2];
+        if (prevFg ? v !== 0 && noZeroByte(v) : v === 0) i += 4;
+        else break;
       }
-      if (start && mode === 0 && (isHole || lnbdVal > 0)) start = false;
-      if (!start) {
-        if (p !== 0 && p !== 1) {
-          lnbdX = x;
-          lnbdVal = p;
-        }
-        prev = p;
-        continue;
-      }
+      if (i > end) break;
+      const isFg = fg[i] !== 0;
+      if (isFg === prevFg) continue;
+      prevFg = isFg;
+      // Outer border: background then an unlabelled foreground pixel.
+      // Hole border: a foreground pixel not marked as a right edge (label >= 0), then background.
+      const isHole = !isFg;
+      const startAt = isHole ? i - 1 : i;
+      if (isHole ? labels[startAt] < 0 : labels[startAt] !== 0) continue;
+      if (mode === 0 && isHole) continue;
+
+      // LNBD: the nearest labelled pixel to the left (at most back to the last start).
+      let lnbdVal = 0;
+      let k = i - 1;
+      const stop = lastStart > 0 ? lastStart : row;
+      while (k > stop && labels[k] === 0) k--;
+      if (k > stop || lastStart > 0) lnbdVal = labels[k];
+      const hasLnbd = k > stop || lastStart > 0;
+      if (mode === 0 && lnbdVal > 0) continue;
 
       let parent = -1;
-      if (!(mode <= 1 || (!isHole && mode === 2) || lnbdX <= 0)) {
+      if (!(mode <= 1 || (!isHole && mode === 2) || !hasLnbd)) {
         const c = Math.abs(lnbdVal) - 2;
         parent = isHoleOf[c] === isHole ? parentOf[c] : c;
       }
       const label = found.length + 2;
-      const sx = x - (isHole ? 1 : 0);
-      followBorder(img, deltas, row + sx, sx - 1, y - 1, isHole, label, simple, buf);
+      followBorder(
+        fg,
+        labels,
+        written,
+        deltas,
+        startAt,
+        startAt - row - 1,
+        y - 1,
+        isHole,
+        label,
+        simple,
+        buf,
+      );
       found.push(buf.take());
       isHoleOf.push(isHole);
       parentOf.push(parent);
-      lnbdX = sx;
-      lnbdVal = img[row + sx];
-      prev = img[row + x];
+      lastStart = startAt;
     }
   }
+  for (let k = 0; k < written.length; k++) labels[written.data[k]] = 0;
   return arrangeAsOpenCV(found, isHoleOf, parentOf);
 }
 

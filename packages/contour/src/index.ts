@@ -1,41 +1,41 @@
+export { approxPolyDP, approxPolyDPIndices, arcLength, contourArea } from './approx';
 export { ContourError, type ContourErrorCode } from './errors';
+export { fillPoly } from './fill-poly';
 export {
-  type Mask,
-  type Point,
+  type ContourMethod,
+  type ContourMode,
+  type ContoursResult,
+  type FindContoursOptions,
+  type FlatContoursResult,
+  findContours,
+  findContoursFlat,
+  type HierarchyEntry,
+  toPoints,
+} from './find-contours';
+export {
   createMask,
+  type Mask,
   maskArea,
   maskBbox,
   maskCentroid,
   maskIou,
+  type Point,
 } from './mask';
 export {
-  findContours,
-  findContoursFlat,
-  toPoints,
-  type ContourMode,
-  type ContourMethod,
-  type ContoursResult,
-  type FindContoursOptions,
-  type FlatContoursResult,
-  type HierarchyEntry,
-} from './find-contours';
-export { approxPolyDP, approxPolyDPIndices, arcLength, contourArea } from './approx';
-export { fillPoly } from './fill-poly';
-export {
-  maskToPolygons,
-  polygonsToMask,
-  polygonOrientation,
-  traceCrackBoundary,
   type Boundary,
   type Epsilon,
   type MaskToPolygonsOptions,
+  maskToPolygons,
+  polygonOrientation,
+  polygonsToMask,
+  traceCrackBoundary,
 } from './polygons';
 export {
-  rle,
   bboxIou,
-  countsToString,
-  stringToCounts,
   type CocoRle,
-  type UncompressedRle,
+  countsToString,
   type Runs,
+  rle,
+  stringToCounts,
+  type UncompressedRle,
 } from './rle';

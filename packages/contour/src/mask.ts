@@ -38,7 +38,8 @@ export function checkMask(mask: unknown, name = 'mask'): asserts mask is Mask {
 
 /** Throws a `ContourError` unless every point has two finite coordinates. */
 export function checkPoints(points: unknown, name: string): asserts points is Point[] {
-  if (!Array.isArray(points)) throw new ContourError('INVALID_POINT', `${name} must be an array of [x, y] points`);
+  if (!Array.isArray(points))
+    throw new ContourError('INVALID_POINT', `${name} must be an array of [x, y] points`);
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
     if (!Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {

@@ -24,7 +24,13 @@ export function decodeMaskPng(bytes: Uint8Array): Mask {
 /** Encodes a mask as an 8-bit greyscale PNG (foreground 255, background 0). */
 export function encodeMaskPng(mask: Mask): Uint8Array {
   checkMask(mask);
-  const png = new PNG({ width: mask.width, height: mask.height, colorType: 0, inputColorType: 0, bitDepth: 8 });
+  const png = new PNG({
+    width: mask.width,
+    height: mask.height,
+    colorType: 0,
+    inputColorType: 0,
+    bitDepth: 8,
+  });
   const grey = Buffer.alloc(mask.width * mask.height);
   for (let i = 0; i < grey.length; i++) grey[i] = mask.data[i] !== 0 ? 255 : 0;
   png.data = grey;

@@ -63,7 +63,10 @@ function epsilonPixels(eps: Epsilon, xy: Int32Array, mask: Mask): number {
     );
   }
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new ContourError('INVALID_ARGUMENT', `options.epsilon must be finite and >= 0, got ${JSON.stringify(eps)}`);
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.epsilon must be finite and >= 0, got ${JSON.stringify(eps)}`,
+    );
   }
   return pixels;
 }
@@ -133,7 +136,10 @@ export function traceCrackBoundary(mask: Mask, sx: number, sy: number): Int32Arr
 export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}): Point[][] {
   checkMask(mask);
   if (options.preset !== undefined && options.preset !== 'simpleseg') {
-    throw new ContourError('INVALID_ARGUMENT', `options.preset must be 'simpleseg', got ${JSON.stringify(options.preset)}`);
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.preset must be 'simpleseg', got ${JSON.stringify(options.preset)}`,
+    );
   }
   const opts = { ...SIMPLESEG, ...options };
   const boundary = opts.boundary;
@@ -144,11 +150,12 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
     );
   }
   if (typeof opts.minArea !== 'number' || !(opts.minArea >= 0)) {
-    throw new ContourError('INVALID_ARGUMENT', `options.minArea must be a number >= 0, got ${String(opts.minArea)}`);
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.minArea must be a number >= 0, got ${String(opts.minArea)}`,
+    );
   }
   const { contours } = findContoursFlat(mask, { mode: 'external', method: 'simple' });
-  const sx = opts.normalize ? 1 / mask.width : 1;
-  const sy = opts.normalize ? 1 / mask.height : 1;
   const out: Point[][] = [];
   for (const contour of contours) {
     const xy = boundary === 'pixel-edges' ? traceCrackBoundary(mask, contour[0], contour[1]) : contour;
@@ -167,7 +174,10 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
     const poly: Point[] = new Array(kept.length);
     for (let k = 0; k < kept.length; k++) {
       const i = kept[reverse ? (kept.length - k) % kept.length : k];
-      poly[k] = opts.normalize ? [xy[2 * i] * sx, xy[2 * i + 1] * sy] : [xy[2 * i], xy[2 * i + 1]];
+      // Division, not multiplication by a reciprocal: bit-identical to numpy's `c / [w, h]`.
+      poly[k] = opts.normalize
+        ? [xy[2 * i] / mask.width, xy[2 * i + 1] / mask.height]
+        : [xy[2 * i], xy[2 * i + 1]];
     }
     out.push(poly);
   }
@@ -190,7 +200,8 @@ export function polygonsToMask(
 ): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
-  if (!Array.isArray(polygons)) throw new ContourError('INVALID_POINT', 'polygons must be an array of point arrays');
+  if (!Array.isArray(polygons))
+    throw new ContourError('INVALID_POINT', 'polygons must be an array of point arrays');
   const runs: Runs[] = polygons.map((poly, k) => {
     checkPoints(poly, `polygons[${k}]`);
     const xy = new Float64Array(poly.length * 2);

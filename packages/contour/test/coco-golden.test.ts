@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { bboxIou, rle } from '../src';
 
 interface Golden {
-  polygons: { kind: string; h: number; w: number; xy: number[]; counts: string; area: number; bbox: number[] }[];
+  polygons: {
+    kind: string;
+    h: number;
+    w: number;
+    xy: number[];
+    counts: string;
+    area: number;
+    bbox: number[];
+  }[];
   masks: {
     image_id: number;
     h: number;
@@ -94,7 +102,9 @@ describe('box IoU (bbIou)', () => {
   test(`all ${golden.boxes.length} cases equal pycocotools to 1e-12`, () => {
     for (const b of golden.boxes) {
       const iou = bboxIou(b.dt, b.gt, b.iscrowd.map(Boolean));
-      iou.forEach((row, d) => row.forEach((v, g) => expect(Math.abs(v - b.iou[d][g])).toBeLessThanOrEqual(1e-12)));
+      iou.forEach((row, d) =>
+        row.forEach((v, g) => expect(Math.abs(v - b.iou[d][g])).toBeLessThanOrEqual(1e-12)),
+      );
     }
   });
 });

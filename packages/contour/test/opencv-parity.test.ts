@@ -69,7 +69,8 @@ describe('approxPolyDP', () => {
           compared++;
           const ours = approxPolyDP(c, eps, closed);
           const ref = cvApproxPolyDP(cv, c, eps, closed);
-          if (JSON.stringify(ours) !== JSON.stringify(ref)) mismatches.push(`curve ${k} eps ${eps} closed ${closed}`);
+          if (JSON.stringify(ours) !== JSON.stringify(ref))
+            mismatches.push(`curve ${k} eps ${eps} closed ${closed}`);
         }
       }
     }
@@ -83,7 +84,8 @@ describe('contourArea and arcLength', () => {
     const mismatches: string[] = [];
     for (const [k, c] of curves.entries()) {
       for (const oriented of [true, false]) {
-        if (contourArea(c, oriented) !== cvContourArea(cv, c, oriented)) mismatches.push(`area ${k} ${oriented}`);
+        if (contourArea(c, oriented) !== cvContourArea(cv, c, oriented))
+          mismatches.push(`area ${k} ${oriented}`);
       }
       for (const closed of [true, false]) {
         if (arcLength(c, closed) !== cvArcLength(cv, c, closed)) mismatches.push(`length ${k} ${closed}`);
@@ -128,7 +130,8 @@ describe('fillPoly', () => {
       }
       const ours = fillPoly(polys, w, h);
       const ref = cvFillPoly(cv, polys, w, h);
-      if (Buffer.compare(Buffer.from(ours.data), Buffer.from(ref)) !== 0) mismatches.push(JSON.stringify({ w, h, polys }));
+      if (Buffer.compare(Buffer.from(ours.data), Buffer.from(ref)) !== 0)
+        mismatches.push(JSON.stringify({ w, h, polys }));
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
   });

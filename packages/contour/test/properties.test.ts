@@ -1,8 +1,8 @@
 /** Properties checked with fast-check on arbitrary masks. */
 import fc from 'fast-check';
 import {
-  findContours,
   fillPoly,
+  findContours,
   type Mask,
   maskIou,
   maskToPolygons,
@@ -109,7 +109,7 @@ test('maskToPolygons output is clockwise on screen and inside [0, 1] when normal
   );
 });
 
-test("pixel-edge polygons rasterise (COCO rule) to exactly the mask with holes filled", () => {
+test('pixel-edge polygons rasterise (COCO rule) to exactly the mask with holes filled', () => {
   fc.assert(
     fc.property(maskArb(30), (m) => {
       const polys = maskToPolygons(m, { boundary: 'pixel-edges', epsilon: 0, normalize: false });

@@ -13,7 +13,11 @@ export function rng(seed: number): () => number {
   };
 }
 
-const blank = (width: number, height: number): Mask => ({ width, height, data: new Uint8Array(width * height) });
+const blank = (width: number, height: number): Mask => ({
+  width,
+  height,
+  data: new Uint8Array(width * height),
+});
 
 function disc(m: Mask, cx: number, cy: number, rx: number, ry: number, v = 1): void {
   for (let y = Math.max(0, Math.floor(cy - ry)); y <= Math.min(m.height - 1, Math.ceil(cy + ry)); y++) {
@@ -32,7 +36,16 @@ function line(m: Mask, x0: number, y0: number, x1: number, y1: number): void {
   }
 }
 
-export type Kind = 'blobs' | 'nested' | 'lines' | 'dots' | 'diagonal' | 'checker' | 'border' | 'noise' | 'coco';
+export type Kind =
+  | 'blobs'
+  | 'nested'
+  | 'lines'
+  | 'dots'
+  | 'diagonal'
+  | 'checker'
+  | 'border'
+  | 'noise'
+  | 'coco';
 
 export function makeMask(kind: Kind, width: number, height: number, r: () => number): Mask {
   const m = blank(width, height);
@@ -41,7 +54,8 @@ export function makeMask(kind: Kind, width: number, height: number, r: () => num
   switch (kind) {
     case 'blobs': {
       const n = 1 + Math.floor(r() * 5);
-      for (let i = 0; i < n; i++) disc(m, r() * W, r() * H, 0.5 + (r() * W) / 3, 0.5 + (r() * H) / 3, r() < 0.8 ? 1 : 0);
+      for (let i = 0; i < n; i++)
+        disc(m, r() * W, r() * H, 0.5 + (r() * W) / 3, 0.5 + (r() * H) / 3, r() < 0.8 ? 1 : 0);
       break;
     }
     case 'nested': {
@@ -77,7 +91,8 @@ export function makeMask(kind: Kind, width: number, height: number, r: () => num
     }
     case 'checker': {
       const c = 1 + Math.floor(r() * 3);
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) m.data[y * W + x] = (Math.floor(x / c) + Math.floor(y / c)) & 1;
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) m.data[y * W + x] = (Math.floor(x / c) + Math.floor(y / c)) & 1;
       break;
     }
     case 'border': {
@@ -102,7 +117,13 @@ export function makeMask(kind: Kind, width: number, height: number, r: () => num
       const cx = W * (0.3 + 0.4 * r());
       const cy = H * (0.3 + 0.4 * r());
       for (let i = 0; i < 8; i++) {
-        disc(m, cx + (r() - 0.5) * W * 0.4, cy + (r() - 0.5) * H * 0.4, W * (0.05 + 0.15 * r()), H * (0.05 + 0.15 * r()));
+        disc(
+          m,
+          cx + (r() - 0.5) * W * 0.4,
+          cy + (r() - 0.5) * H * 0.4,
+          W * (0.05 + 0.15 * r()),
+          H * (0.05 + 0.15 * r()),
+        );
       }
       disc(m, cx + (r() - 0.5) * W * 0.2, cy + (r() - 0.5) * H * 0.2, W * 0.05, H * 0.05, 0);
       break;
@@ -111,7 +132,17 @@ export function makeMask(kind: Kind, width: number, height: number, r: () => num
   return m;
 }
 
-export const KINDS: Kind[] = ['blobs', 'nested', 'lines', 'dots', 'diagonal', 'checker', 'border', 'noise', 'coco'];
+export const KINDS: Kind[] = [
+  'blobs',
+  'nested',
+  'lines',
+  'dots',
+  'diagonal',
+  'checker',
+  'border',
+  'noise',
+  'coco',
+];
 
 /** `count` masks cycling through every kind, with sizes from 1×1 up to 1024×1024. */
 export function maskCorpus(count: number, seed = 1): Array<{ kind: Kind; mask: Mask }> {

@@ -29,7 +29,12 @@ export function maskToMat(cv: CV, mask: Mask): CV {
   return mat;
 }
 
-const MODES = { external: 'RETR_EXTERNAL', list: 'RETR_LIST', ccomp: 'RETR_CCOMP', tree: 'RETR_TREE' } as const;
+const MODES = {
+  external: 'RETR_EXTERNAL',
+  list: 'RETR_LIST',
+  ccomp: 'RETR_CCOMP',
+  tree: 'RETR_TREE',
+} as const;
 const METHODS = { none: 'CHAIN_APPROX_NONE', simple: 'CHAIN_APPROX_SIMPLE' } as const;
 
 export function cvFindContours(

@@ -1,0 +1,207 @@
+// Benchmark: @seglang/contour vs OpenCV 4.12's WASM build on the same COCO-like masks.
+// Prints median times and their ratio (ours / OpenCV; < 1 means we are faster), and MB/s of mask
+// pixels for RLE. OpenCV is timed twice: the call alone ("cv core") and including what a JS user
+// must also do — copy the mask into a Mat and read the contours back ("cv e2e").
+import { createRequire } from 'node:module';
+import { approxPolyDP, approxPolyDPIndices, arcLength, fillPoly, findContours, rle } from '../dist/index.js';
+
+const require = createRequire(import.meta.url);
+
+function loadCv() {
+  return new Promise((resolve) => {
+    const cv = require('@techstark/opencv-js');
+    if (cv.Mat) resolve({ cv });
+    else cv.onRuntimeInitialized = () => resolve({ cv });
+  });
+}
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A COCO-like instance mask: a union of ellipses with a bite and a hole, filling ~15% of the image. */
+function cocoLike(size, seed) {
+  const r = rng(seed);
+  const data = new Uint8Array(size * size);
+  const put = (cx, cy, rx, ry, v) => {
+    for (let y = Math.max(0, Math.floor(cy - ry)); y <= Math.min(size - 1, Math.ceil(cy + ry)); y++)
+      for (let x = Math.max(0, Math.floor(cx - rx)); x <= Math.min(size - 1, Math.ceil(cx + rx)); x++)
+        if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1) data[y * size + x] = v;
+  };
+  const cx = size * (0.35 + 0.3 * r());
+  const cy = size * (0.35 + 0.3 * r());
+  for (let i = 0; i < 10; i++)
+    put(
+      cx + (r() - 0.5) * size * 0.35,
+      cy + (r() - 0.5) * size * 0.35,
+      size * (0.04 + 0.1 * r()),
+      size * (0.04 + 0.1 * r()),
+      1,
+    );
+  put(cx, cy, size * 0.03, size * 0.02, 0);
+  for (let i = 0; i < 30; i++) put(r() * size, r() * size, 1 + r() * 3, 1 + r() * 3, 1);
+  return { width: size, height: size, data };
+}
+
+function median(fn, runs) {
+  for (let i = 0; i < 3; i++) fn(); // warm up the JIT
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const { cv } = await loadCv();
+const fmt = (ms) => `${ms.toFixed(3).padStart(9)} ms`;
+const row = (name, ours, core, e2e) =>
+  console.log(
+    `${name.padEnd(34)} ours ${fmt(ours)}  cv core ${fmt(core)}  cv e2e ${fmt(e2e)}  ratio ${(ours / core).toFixed(2)} (core) ${(ours / e2e).toFixed(2)} (e2e)`,
+  );
+
+console.log(
+  `@seglang/contour vs OpenCV ${cv.getBuildInformation().match(/Version control:\s+(\S+)/)?.[1]} WASM — median of runs; ratio = ours / OpenCV\n`,
+);
+for (const size of [512, 1024, 2048]) {
+  const masks = [0, 1, 2].map((s) => cocoLike(size, s + size));
+  const runs = size === 2048 ? 9 : 21;
+  const mats = masks.map((m) => {
+    const mat = new cv.Mat(size, size, cv.CV_8UC1);
+    mat.data.set(m.data);
+    return mat;
+  });
+  for (const [mode, method, cvMode, cvMethod] of [
+    ['external', 'simple', cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE],
+    ['tree', 'none', cv.RETR_TREE, cv.CHAIN_APPROX_NONE],
+  ]) {
+    const ours = median(() => masks.forEach((m) => findContours(m, { mode, method })), runs) / masks.length;
+    const core =
+      median(
+        () =>
+          mats.forEach((mat) => {
+            const cs = new cv.MatVector();
+            const h = new cv.Mat();
+            cv.findContours(mat, cs, h, cvMode, cvMethod);
+            cs.delete();
+            h.delete();
+          }),
+        runs,
+      ) / masks.length;
+    const e2e =
+      median(
+        () =>
+          masks.forEach((m) => {
+            const mat = new cv.Mat(size, size, cv.CV_8UC1);
+            mat.data.set(m.data);
+            const cs = new cv.MatVector();
+            const h = new cv.Mat();
+            cv.findContours(mat, cs, h, cvMode, cvMethod);
+            for (let i = 0; i < cs.size(); i++) {
+              const c = cs.get(i);
+              const d = c.data32S;
+              const pts = [];
+              for (let k = 0; k < d.length; k += 2) pts.push([d[k], d[k + 1]]);
+              c.delete();
+            }
+            mat.delete();
+            cs.delete();
+            h.delete();
+          }),
+        runs,
+      ) / masks.length;
+    row(`findContours ${mode}/${method} ${size}²`, ours, core, e2e);
+  }
+
+  const contours = masks
+    .flatMap((m) => findContours(m, { mode: 'list', method: 'none' }).contours)
+    .filter((c) => c.length > 20);
+  const cvContours = contours.map((c) => cv.matFromArray(c.length, 1, cv.CV_32SC2, c.flat()));
+  const eps = contours.map((c) => 0.001 * arcLength(c, true));
+  const dpOurs = median(() => contours.forEach((c, i) => approxPolyDP(c, eps[i], true)), runs);
+  const dpCore = median(
+    () =>
+      cvContours.forEach((m, i) => {
+        const out = new cv.Mat();
+        cv.approxPolyDP(m, out, eps[i], true);
+        out.delete();
+      }),
+    runs,
+  );
+  const dpE2e = median(
+    () =>
+      contours.forEach((c, i) => {
+        const m = cv.matFromArray(c.length, 1, cv.CV_32SC2, c.flat());
+        const out = new cv.Mat();
+        cv.approxPolyDP(m, out, eps[i], true);
+        const d = out.data32S;
+        const pts = [];
+        for (let k = 0; k < d.length; k += 2) pts.push([d[k], d[k + 1]]);
+        m.delete();
+        out.delete();
+      }),
+    runs,
+  );
+  row(`approxPolyDP ${size}² (${contours.length} curves)`, dpOurs, dpCore, dpE2e);
+  const flat = contours.map((c) => Int32Array.from(c.flat()));
+  const dpFlat = median(
+    () => flat.forEach((xy, i) => approxPolyDPIndices(xy, xy.length >> 1, true, eps[i])),
+    runs,
+  );
+  console.log(
+    `${'  flat core (approxPolyDPIndices)'.padEnd(34)} ours ${fmt(dpFlat)}  cv core ${fmt(dpCore)}  ratio ${(dpFlat / dpCore).toFixed(2)} (core)`,
+  );
+
+  const polys = contours.map((c, i) => approxPolyDP(c, eps[i], true));
+  const polyMats = new cv.MatVector();
+  for (const p of polys) polyMats.push_back(cv.matFromArray(p.length, 1, cv.CV_32SC2, p.flat()));
+  const img = cv.Mat.zeros(size, size, cv.CV_8UC1);
+  const target = { width: size, height: size, data: new Uint8Array(size * size) };
+  const fpOurs = median(() => fillPoly(polys, size, size, { into: target }), runs);
+  const fpOursNew = median(() => fillPoly(polys, size, size), runs);
+  const fpCore = median(() => cv.fillPoly(img, polyMats, new cv.Scalar(1), cv.LINE_8, 0), runs);
+  const fpE2e = median(() => {
+    const out = cv.Mat.zeros(size, size, cv.CV_8UC1);
+    const vec = new cv.MatVector();
+    const ms = polys.map((p) => cv.matFromArray(p.length, 1, cv.CV_32SC2, p.flat()));
+    for (const m of ms) vec.push_back(m);
+    cv.fillPoly(out, vec, new cv.Scalar(1), cv.LINE_8, 0);
+    Uint8Array.from(out.data);
+    for (const m of ms) m.delete();
+    vec.delete();
+    out.delete();
+  }, runs);
+  console.log(
+    `${`fillPoly ${size}²`.padEnd(34)} ours ${fmt(fpOurs)}  cv core ${fmt(fpCore)}  ratio ${(fpOurs / fpCore).toFixed(2)} (both draw into an existing image)\n${''.padEnd(34)} ours ${fmt(fpOursNew)}  cv e2e  ${fmt(fpE2e)}  ratio ${(fpOursNew / fpE2e).toFixed(2)} (both allocate the output)`,
+  );
+
+  const mb = (size * size * masks.length) / 1e6;
+  const rles = masks.map((m) => rle.encode(m));
+  const enc = median(() => masks.forEach((m) => rle.encode(m)), runs);
+  const dec = median(() => rles.forEach((r) => rle.decode(r)), runs);
+  const iou = median(
+    () =>
+      rle.iou(
+        rles,
+        rles,
+        rles.map(() => false),
+      ),
+    runs,
+  );
+  const pairs = (size * size * masks.length * masks.length) / 1e6;
+  console.log(
+    `${`rle ${size}²`.padEnd(34)} encode ${(mb / (enc / 1e3)).toFixed(0).padStart(6)} MB/s  decode ${(mb / (dec / 1e3)).toFixed(0).padStart(6)} MB/s  iou ${(pairs / (iou / 1e3)).toFixed(0).padStart(7)} MB/s (pixels of every pair)\n`,
+  );
+  for (const m of mats) m.delete();
+  polyMats.delete();
+  img.delete();
+}

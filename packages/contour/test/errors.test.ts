@@ -1,0 +1,212 @@
+/** Bad input gets a ContourError with a stable code and a message naming the argument. */
+import {
+  approxPolyDP,
+  arcLength,
+  bboxIou,
+  ContourError,
+  contourArea,
+  fillPoly,
+  findContours,
+  type Mask,
+  maskIou,
+  maskToPolygons,
+  polygonsToMask,
+  rle,
+} from '../src';
+
+function expectError(fn: () => unknown, code: string, message: RegExp, offset?: number): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(ContourError);
+  const e = thrown as ContourError;
+  expect(e.code).toBe(code);
+  expect(e.message).toMatch(message);
+  if (offset !== undefined) expect(e.offset).toBe(offset);
+}
+
+const good: Mask = { width: 2, height: 2, data: new Uint8Array(4) };
+
+describe('masks', () => {
+  test('data length differs from width*height', () => {
+    expectError(
+      () => findContours({ width: 3, height: 2, data: new Uint8Array(5) }),
+      'INVALID_MASK',
+      /mask\.data has length 5, expected .*6/,
+    );
+  });
+  test('non-integer, negative and NaN sizes', () => {
+    expectError(
+      () => findContours({ width: 1.5, height: 2, data: new Uint8Array(3) }),
+      'INVALID_SIZE',
+      /mask\.width/,
+    );
+    expectError(
+      () => maskToPolygons({ width: 2, height: -1, data: new Uint8Array(0) }),
+      'INVALID_SIZE',
+      /mask\.height/,
+    );
+    expectError(() => fillPoly([], Number.NaN, 2), 'INVALID_SIZE', /width/);
+    expectError(() => rle.fromPolygon([0, 0, 1, 1, 1, 0], 2.5, 3), 'INVALID_SIZE', /height/);
+  });
+  test('data that is not a Uint8Array', () => {
+    expectError(
+      () => findContours({ width: 1, height: 1, data: [1] } as unknown as Mask),
+      'INVALID_MASK',
+      /Uint8Array/,
+    );
+  });
+  test('unknown mode, method, boundary and preset', () => {
+    expectError(() => findContours(good, { mode: 'all' as never }), 'INVALID_ARGUMENT', /options\.mode/);
+    expectError(() => findContours(good, { method: 'tc89' as never }), 'INVALID_ARGUMENT', /options\.method/);
+    expectError(
+      () => maskToPolygons(good, { boundary: 'corners' as never }),
+      'INVALID_ARGUMENT',
+      /options\.boundary/,
+    );
+    expectError(
+      () => maskToPolygons(good, { preset: 'kimi' as never }),
+      'INVALID_ARGUMENT',
+      /options\.preset/,
+    );
+  });
+  test('maskIou on different sizes', () => {
+    expectError(
+      () => maskIou(good, { width: 1, height: 4, data: new Uint8Array(4) }),
+      'SIZE_MISMATCH',
+      /2x2 .* 1x4/,
+    );
+  });
+});
+
+describe('points and ε', () => {
+  test('NaN and ∞ coordinates', () => {
+    expectError(
+      () =>
+        approxPolyDP(
+          [
+            [0, 0],
+            [Number.NaN, 1],
+          ],
+          1,
+          true,
+        ),
+      'INVALID_POINT',
+      /curve\[1\]/,
+    );
+    expectError(() => arcLength([[0, Number.POSITIVE_INFINITY]], true), 'INVALID_POINT', /curve\[0\]/);
+    expectError(() => contourArea([[0, 0], [1]] as never), 'INVALID_POINT', /curve\[1\]/);
+    expectError(
+      () =>
+        fillPoly(
+          [
+            [
+              [0, 0],
+              [1, Number.NaN],
+              [2, 2],
+            ],
+          ],
+          4,
+          4,
+        ),
+      'INVALID_POINT',
+      /polygons\[0\]\[1\]/,
+    );
+    expectError(() => rle.fromPolygon([0, 0, Number.NaN, 1], 4, 4), 'INVALID_POINT', /xy\[2\]/);
+    expectError(
+      () =>
+        polygonsToMask(
+          [
+            [
+              [0, 0],
+              [1, Number.NaN],
+            ],
+          ],
+          4,
+          4,
+        ),
+      'INVALID_POINT',
+      /polygons\[0\]\[1\]/,
+    );
+  });
+  test('fillPoly needs integer points', () => {
+    expectError(
+      () =>
+        fillPoly(
+          [
+            [
+              [0.5, 0],
+              [1, 1],
+              [0, 1],
+            ],
+          ],
+          4,
+          4,
+        ),
+      'INVALID_POINT',
+      /integer/,
+    );
+  });
+  test('ε < 0 or not finite', () => {
+    expectError(() => approxPolyDP([[0, 0]], -1, true), 'INVALID_ARGUMENT', /epsilon/);
+    expectError(() => approxPolyDP([[0, 0]], Number.POSITIVE_INFINITY, true), 'INVALID_ARGUMENT', /epsilon/);
+    const m: Mask = { width: 3, height: 3, data: Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0, 0]) };
+    expectError(() => maskToPolygons(m, { epsilon: { perimeter: -0.1 } }), 'INVALID_ARGUMENT', /epsilon/);
+    expectError(() => maskToPolygons(m, { epsilon: { percent: 1 } as never }), 'INVALID_ARGUMENT', /epsilon/);
+  });
+  test('odd-length polygon arrays', () => {
+    expectError(() => rle.fromPolygon([0, 0, 1], 4, 4), 'INVALID_POINT', /even length/);
+  });
+});
+
+describe('RLE', () => {
+  test('a corrupt string reports the character offset', () => {
+    expectError(() => rle.decode({ size: [2, 2], counts: '1 1' }), 'INVALID_RLE', /offset 1/, 1);
+    expectError(() => rle.decode({ size: [2, 2], counts: '1\u00e91' }), 'INVALID_RLE', /offset 1/, 1);
+  });
+  test('a truncated value', () => {
+    expectError(() => rle.area({ size: [4, 4], counts: '0P' }), 'INVALID_RLE', /truncated/, 2);
+  });
+  test('runs that do not add up to height*width', () => {
+    expectError(() => rle.decode({ size: [3, 3], counts: '12' }), 'INVALID_RLE', /sum to 3, expected .* 9/);
+    expectError(() => rle.decode({ size: [1, 1], counts: '12' }), 'INVALID_RLE', /exceed/);
+  });
+  test('bad size and counts types', () => {
+    expectError(() => rle.decode({ size: [2], counts: '' } as never), 'INVALID_RLE', /size/);
+    expectError(() => rle.decode({ size: [1, 1], counts: 5 } as never), 'INVALID_RLE', /counts/);
+    expectError(() => rle.decode({ size: [1, 2], counts: [1, -1] }), 'INVALID_RLE', /counts\[1\]/);
+  });
+  test('size mismatches in iou and merge', () => {
+    const a = rle.encode(good);
+    const b = rle.encode({ width: 3, height: 2, data: new Uint8Array(6) });
+    expectError(() => rle.iou([a], [b], [false]), 'SIZE_MISMATCH', /gt\[0\] has size \[2, 3\]/);
+    expectError(() => rle.iou([a], [a], []), 'SIZE_MISMATCH', /iscrowd/);
+    expectError(() => rle.merge([a, b]), 'SIZE_MISMATCH', /rs\[1\]/);
+    expectError(() => bboxIou([[0, 0, 1]], [[0, 0, 1, 1]], [false]), 'INVALID_ARGUMENT', /dt\[0\]/);
+  });
+});
+
+describe('valid edge cases give empty results, not errors', () => {
+  test('empty and zero-sized masks', () => {
+    expect(findContours({ width: 0, height: 0, data: new Uint8Array(0) })).toEqual({
+      contours: [],
+      hierarchy: [],
+    });
+    expect(findContours(good)).toEqual({ contours: [], hierarchy: [] });
+    expect(maskToPolygons(good)).toEqual([]);
+    const empty = rle.encode({ width: 0, height: 0, data: new Uint8Array(0) });
+    expect(empty).toEqual({ size: [0, 0], counts: '0' }); // pycocotools: one run of 0
+    expect(rle.decode(empty).data.length).toBe(0);
+    expect(rle.toBbox(rle.encode(good))).toEqual([0, 0, 0, 0]);
+    expect(maskIou(good, good)).toBe(0);
+  });
+  test('0-area polygons', () => {
+    expect(rle.area(rle.fromPolygon([], 4, 4))).toBe(0);
+    expect(rle.area(rle.fromPolygon([1, 1, 1, 1, 1, 1], 4, 4))).toBe(0);
+    expect(approxPolyDP([], 1, true)).toEqual([]);
+    expect(fillPoly([[]], 3, 3).data.every((v) => v === 0)).toBe(true);
+  });
+});

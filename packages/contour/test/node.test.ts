@@ -1,0 +1,28 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { ContourError } from '../src';
+import { decodeMaskPng, encodeMaskPng, readMaskPng, writeMaskPng } from '../src/node';
+
+test('PNG masks round-trip through a file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglang-'));
+  const mask = { width: 5, height: 3, data: Uint8Array.from([0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1]) };
+  writeMaskPng(join(dir, 'm.png'), mask);
+  expect(readMaskPng(join(dir, 'm.png'))).toEqual(mask);
+});
+
+test('RGBA PNGs: foreground is a non-zero first channel with non-zero alpha', () => {
+  const png = new PNG({ width: 3, height: 1 });
+  png.data = Buffer.from([255, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0, 255]);
+  expect(Array.from(decodeMaskPng(PNG.sync.write(png)).data)).toEqual([1, 0, 0]);
+  expect(decodeMaskPng(encodeMaskPng({ width: 1, height: 1, data: Uint8Array.from([7]) })).data[0]).toBe(1);
+});
+
+test('corrupt and missing files give ContourError INVALID_PNG naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglang-'));
+  writeFileSync(join(dir, 'bad.png'), 'not a png');
+  expect(() => readMaskPng(join(dir, 'bad.png'))).toThrow(ContourError);
+  expect(() => readMaskPng(join(dir, 'bad.png'))).toThrow(/bad\.png/);
+  expect(() => readMaskPng(join(dir, 'missing.png'))).toThrow(/missing\.png/);
+});
