@@ -1,18 +1,18 @@
 export { RqError, type RqErrorCode } from './errors';
 export {
-  MASK_END,
-  MASK_START,
   formatMaskAnswer,
   formatMaskWords,
-  maskWordTokens,
-  parseMaskAnswer,
-  parseMaskWords,
+  MASK_END,
+  MASK_START,
   type MaskAnswerEntry,
   type MaskWordOptions,
+  maskWordTokens,
   type ParsedMaskWords,
   type ParseMaskWordsOptions,
+  parseMaskAnswer,
+  parseMaskWords,
 } from './mask-words';
-export { MISSING_CODE, ResidualQuantizer, type QuantizerShape } from './quantizer';
-export { readNpy, readSafetensors, writeSafetensors, type Tensor } from './safetensors';
-export { extendTokenizer, type AddedToken } from './tokenizer';
-export { trainResidualQuantizer, type LevelReport, type TrainOptions, type TrainReport } from './train';
+export { MISSING_CODE, type QuantizerShape, ResidualQuantizer } from './quantizer';
+export { readNpy, readSafetensors, type Tensor, writeSafetensors } from './safetensors';
+export { type AddedToken, extendTokenizer } from './tokenizer';
+export { type LevelReport, type TrainOptions, type TrainReport, trainResidualQuantizer } from './train';

@@ -16,13 +16,19 @@ function vocabulary(opts: MaskWordOptions): { codebookSize: number; levels: numb
   const codebookSize = opts.codebookSize ?? 256;
   const levels = opts.levels ?? 2;
   if (!Number.isInteger(codebookSize) || codebookSize < 1) {
-    throw new RqError('INVALID_ARGUMENT', `codebookSize must be a positive integer, got ${String(codebookSize)}`);
+    throw new RqError(
+      'INVALID_ARGUMENT',
+      `codebookSize must be a positive integer, got ${String(codebookSize)}`,
+    );
   }
   if (!Number.isInteger(levels) || levels < 1) {
     throw new RqError('INVALID_ARGUMENT', `levels must be a positive integer, got ${String(levels)}`);
   }
   if (codebookSize * levels > 10000) {
-    throw new RqError('INVALID_ARGUMENT', `codebookSize × levels must fit 4 digits (≤ 10000), got ${codebookSize * levels}`);
+    throw new RqError(
+      'INVALID_ARGUMENT',
+      `codebookSize × levels must fit 4 digits (≤ 10000), got ${codebookSize * levels}`,
+    );
   }
   return { codebookSize, levels };
 }
@@ -46,14 +52,23 @@ export function maskWordTokens(opts: MaskWordOptions = {}): string[] {
  * @example formatMaskWords([12, 47]); // → '<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>'
  */
 export function formatMaskWords(codes: number[], opts: MaskWordOptions = {}): string {
-  const { codebookSize, levels } = vocabulary({ levels: Array.isArray(codes) ? codes.length || 1 : 1, ...opts });
+  const { codebookSize, levels } = vocabulary({
+    levels: Array.isArray(codes) ? codes.length || 1 : 1,
+    ...opts,
+  });
   if (!Array.isArray(codes) || codes.length !== levels) {
-    throw new RqError('INVALID_CODES', `codes must be an array of ${levels} codes, got ${JSON.stringify(codes)}`);
+    throw new RqError(
+      'INVALID_CODES',
+      `codes must be an array of ${levels} codes, got ${JSON.stringify(codes)}`,
+    );
   }
   let out = MASK_START;
   codes.forEach((c, l) => {
     if (!Number.isInteger(c) || c < 0 || c >= codebookSize) {
-      throw new RqError('INVALID_CODES', `codes[${l}] must be an integer in [0, ${codebookSize - 1}], got ${String(c)}`);
+      throw new RqError(
+        'INVALID_CODES',
+        `codes[${l}] must be an integer in [0, ${codebookSize - 1}], got ${String(c)}`,
+      );
     }
     out += `<|mt_${pad4(l * codebookSize + c)}|>`;
   });
@@ -107,13 +122,18 @@ interface Tok {
  * // → [{ codes: [12, 47], start: 6, end: 50, repaired: false }]
  */
 export function parseMaskWords(text: string, opts: ParseMaskWordsOptions = {}): ParsedMaskWords[] {
-  if (typeof text !== 'string') throw new RqError('INVALID_TEXT', `text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string')
+    throw new RqError('INVALID_TEXT', `text must be a string, got ${typeof text}`);
   const { codebookSize, levels } = vocabulary(opts);
   const mode = opts.mode ?? 'repair';
   const missing = opts.missingSecondLevel ?? 'first-level-only';
-  if (mode !== 'strict' && mode !== 'repair') throw new RqError('INVALID_ARGUMENT', `mode must be 'strict' or 'repair', got ${String(mode)}`);
+  if (mode !== 'strict' && mode !== 'repair')
+    throw new RqError('INVALID_ARGUMENT', `mode must be 'strict' or 'repair', got ${String(mode)}`);
   if (missing !== 'zero' && missing !== 'first-level-only') {
-    throw new RqError('INVALID_ARGUMENT', `missingSecondLevel must be 'zero' or 'first-level-only', got ${String(missing)}`);
+    throw new RqError(
+      'INVALID_ARGUMENT',
+      `missingSecondLevel must be 'zero' or 'first-level-only', got ${String(missing)}`,
+    );
   }
   const toks: Tok[] = [];
   for (const m of text.matchAll(TOKEN)) {
@@ -140,7 +160,12 @@ export function parseMaskWords(text: string, opts: ParseMaskWordsOptions = {}): 
     }
     if (mode === 'strict' || codes.length === 0 || !atLevel(codes[0], 0)) continue;
     if (codes.length > levels && codes.slice(0, levels).every(atLevel)) {
-      out.push({ codes: codes.slice(0, levels).map((t, l) => t.value - l * codebookSize), start, end, repaired: true });
+      out.push({
+        codes: codes.slice(0, levels).map((t, l) => t.value - l * codebookSize),
+        start,
+        end,
+        repaired: true,
+      });
     } else if (levels === 2 && codes.length === 1) {
       const first = codes[0].value;
       out.push({ codes: missing === 'zero' ? [first, 0] : [first], start, end, repaired: true });
@@ -172,7 +197,8 @@ export function parseMaskAnswer(
   text: string,
   opts: ParseMaskWordsOptions = {},
 ): { noTarget: boolean; masks: MaskAnswerEntry[] } {
-  if (typeof text !== 'string') throw new RqError('INVALID_TEXT', `text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string')
+    throw new RqError('INVALID_TEXT', `text must be a string, got ${typeof text}`);
   const words = parseMaskWords(text, opts);
   const masks: MaskAnswerEntry[] = words.map((w) => ({ codes: w.codes, repaired: w.repaired }));
   words.forEach((w, k) => {

@@ -29,16 +29,27 @@ export class ResidualQuantizer {
    */
   constructor(codebooks: Float32Array[], shape: { codebookSize: number; dim: number }) {
     const { codebookSize, dim } = shape;
-    if (!Array.isArray(codebooks) || codebooks.length === 0) throw new RqError('INVALID_SHAPE', 'codebooks must be a non-empty array, one per level');
+    if (!Array.isArray(codebooks) || codebooks.length === 0)
+      throw new RqError('INVALID_SHAPE', 'codebooks must be a non-empty array, one per level');
     if (!Number.isInteger(codebookSize) || codebookSize < 1 || !Number.isInteger(dim) || dim < 1) {
-      throw new RqError('INVALID_SHAPE', `codebookSize and dim must be positive integers, got ${codebookSize} and ${dim}`);
+      throw new RqError(
+        'INVALID_SHAPE',
+        `codebookSize and dim must be positive integers, got ${codebookSize} and ${dim}`,
+      );
     }
     codebooks.forEach((b, l) => {
       if (!(b instanceof Float32Array) || b.length !== codebookSize * dim) {
-        throw new RqError('INVALID_SHAPE', `codebooks[${l}] must be a Float32Array of ${codebookSize}×${dim} = ${codebookSize * dim}, got ${b?.length}`);
+        throw new RqError(
+          'INVALID_SHAPE',
+          `codebooks[${l}] must be a Float32Array of ${codebookSize}×${dim} = ${codebookSize * dim}, got ${b?.length}`,
+        );
       }
       const bad = b.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new RqError('INVALID_VALUE', `codebooks[${l}] has a non-finite value at code ${Math.floor(bad / dim)}, dim ${bad % dim}`);
+      if (bad >= 0)
+        throw new RqError(
+          'INVALID_VALUE',
+          `codebooks[${l}] has a non-finite value at code ${Math.floor(bad / dim)}, dim ${bad % dim}`,
+        );
     });
     this.levels = codebooks.length;
     this.codebookSize = codebookSize;
@@ -49,7 +60,8 @@ export class ResidualQuantizer {
 
   /** A copy of level `l`'s codebook (`codebookSize × dim`, row-major). */
   codebook(level: number): Float32Array {
-    if (!Number.isInteger(level) || level < 0 || level >= this.levels) throw new RqError('INVALID_ARGUMENT', `level must be in [0, ${this.levels - 1}], got ${level}`);
+    if (!Number.isInteger(level) || level < 0 || level >= this.levels)
+      throw new RqError('INVALID_ARGUMENT', `level must be in [0, ${this.levels - 1}], got ${level}`);
     return Float32Array.from(this.books[level]);
   }
 
@@ -65,14 +77,22 @@ export class ResidualQuantizer {
     if (opts.names) {
       perLevel = opts.names.map((n) => {
         const t = tensors.get(n);
-        if (!t) throw new RqError('INVALID_FILE', `safetensors has no tensor ${JSON.stringify(n)}; it has ${JSON.stringify([...tensors.keys()])}`);
+        if (!t)
+          throw new RqError(
+            'INVALID_FILE',
+            `safetensors has no tensor ${JSON.stringify(n)}; it has ${JSON.stringify([...tensors.keys()])}`,
+          );
         return t;
       });
     } else if (tensors.has('codebooks')) {
       return ResidualQuantizer.fromStacked(tensors.get('codebooks')!, 'codebooks');
     } else {
       const names = [...tensors.keys()].filter((n) => /codebook|\.embed$/.test(n));
-      if (names.length === 0) throw new RqError('INVALID_FILE', `safetensors has no codebook tensors; it has ${JSON.stringify([...tensors.keys()])}`);
+      if (names.length === 0)
+        throw new RqError(
+          'INVALID_FILE',
+          `safetensors has no codebook tensors; it has ${JSON.stringify([...tensors.keys()])}`,
+        );
       const index = (n: string) => Number(/\d+/.exec(n)?.[0] ?? 0);
       perLevel = names.sort((a, b) => index(a) - index(b)).map((n) => tensors.get(n)!);
     }
@@ -89,7 +109,11 @@ export class ResidualQuantizer {
   }
 
   private static fromStacked(t: { shape: number[]; data: Float32Array }, name: string): ResidualQuantizer {
-    if (t.shape.length !== 3) throw new RqError('INVALID_SHAPE', `${name} must have shape [levels, codebookSize, dim], got ${JSON.stringify(t.shape)}`);
+    if (t.shape.length !== 3)
+      throw new RqError(
+        'INVALID_SHAPE',
+        `${name} must have shape [levels, codebookSize, dim], got ${JSON.stringify(t.shape)}`,
+      );
     const [levels, k, d] = t.shape;
     return new ResidualQuantizer(
       Array.from({ length: levels }, (_, l) => t.data.slice(l * k * d, (l + 1) * k * d)),
@@ -101,10 +125,16 @@ export class ResidualQuantizer {
     const shapes = ts.map((t) => (t.shape.length === 3 && t.shape[0] === 1 ? t.shape.slice(1) : t.shape));
     shapes.forEach((s, l) => {
       if (s.length !== 2 || s[0] !== shapes[0][0] || s[1] !== shapes[0][1]) {
-        throw new RqError('INVALID_SHAPE', `level ${l} codebook must have shape [codebookSize, dim] like level 0 (${JSON.stringify(shapes[0])}), got ${JSON.stringify(ts[l].shape)}`);
+        throw new RqError(
+          'INVALID_SHAPE',
+          `level ${l} codebook must have shape [codebookSize, dim] like level 0 (${JSON.stringify(shapes[0])}), got ${JSON.stringify(ts[l].shape)}`,
+        );
       }
     });
-    return new ResidualQuantizer(ts.map((t) => t.data), { codebookSize: shapes[0][0], dim: shapes[0][1] });
+    return new ResidualQuantizer(
+      ts.map((t) => t.data),
+      { codebookSize: shapes[0][0], dim: shapes[0][1] },
+    );
   }
 
   /** Writes the codebooks as safetensors: one F32 tensor `codebooks` of shape [levels, codebookSize, dim]. */
@@ -113,18 +143,31 @@ export class ResidualQuantizer {
     this.books.forEach((b, l) => data.set(b, l * b.length));
     return writeSafetensors(
       { codebooks: { shape: [this.levels, this.codebookSize, this.dim], data } },
-      { format: 'seglang-rq', levels: String(this.levels), codebook_size: String(this.codebookSize), dim: String(this.dim) },
+      {
+        format: 'seglang-rq',
+        levels: String(this.levels),
+        codebook_size: String(this.codebookSize),
+        dim: String(this.dim),
+      },
     );
   }
 
   private checkVectors(z: Float32Array, n: number, name: string): void {
     if (!(z instanceof Float32Array)) throw new RqError('INVALID_SHAPE', `${name} must be a Float32Array`);
-    if (!Number.isInteger(n) || n < 0) throw new RqError('INVALID_SHAPE', `n must be a non-negative integer, got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new RqError('INVALID_SHAPE', `n must be a non-negative integer, got ${String(n)}`);
     if (z.length !== n * this.dim) {
-      throw new RqError('INVALID_SHAPE', `${name} has length ${z.length}, expected n×dim = ${n}×${this.dim} = ${n * this.dim}`);
+      throw new RqError(
+        'INVALID_SHAPE',
+        `${name} has length ${z.length}, expected n×dim = ${n}×${this.dim} = ${n * this.dim}`,
+      );
     }
     for (let i = 0; i < z.length; i++) {
-      if (!Number.isFinite(z[i])) throw new RqError('INVALID_VALUE', `${name} has ${z[i]} at vector ${Math.floor(i / this.dim)}, dim ${i % this.dim}`);
+      if (!Number.isFinite(z[i]))
+        throw new RqError(
+          'INVALID_VALUE',
+          `${name} has ${z[i]} at vector ${Math.floor(i / this.dim)}, dim ${i % this.dim}`,
+        );
     }
   }
 
@@ -155,8 +198,13 @@ export class ResidualQuantizer {
    */
   decode(codes: Int32Array | number[], n: number): Float32Array {
     const { dim: d, levels, codebookSize: k } = this;
-    if (!Number.isInteger(n) || n < 0) throw new RqError('INVALID_CODES', `n must be a non-negative integer, got ${String(n)}`);
-    if (codes.length !== n * levels) throw new RqError('INVALID_CODES', `codes has length ${codes.length}, expected n×levels = ${n}×${levels} = ${n * levels}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new RqError('INVALID_CODES', `n must be a non-negative integer, got ${String(n)}`);
+    if (codes.length !== n * levels)
+      throw new RqError(
+        'INVALID_CODES',
+        `codes has length ${codes.length}, expected n×levels = ${n}×${levels} = ${n * levels}`,
+      );
     const out = new Float32Array(n * d);
     const acc = new Float64Array(d);
     for (let v = 0; v < n; v++) {
@@ -165,7 +213,10 @@ export class ResidualQuantizer {
         const c = codes[v * levels + l];
         if (c === MISSING_CODE) continue;
         if (!Number.isInteger(c) || c < 0 || c >= k) {
-          throw new RqError('INVALID_CODES', `codes[${v * levels + l}] (vector ${v}, level ${l}) must be in [0, ${k - 1}] or -1, got ${c}`);
+          throw new RqError(
+            'INVALID_CODES',
+            `codes[${v * levels + l}] (vector ${v}, level ${l}) must be in [0, ${k - 1}] or -1, got ${c}`,
+          );
         }
         const book = this.books[l];
         for (let i = 0; i < d; i++) acc[i] += book[c * d + i];

@@ -23,12 +23,22 @@ function halfToFloat(h: number): number {
  * @throws RqError `INVALID_FILE` naming the problem and the byte offset.
  */
 export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
-  if (!(bytes instanceof Uint8Array)) throw new RqError('INVALID_FILE', 'safetensors input must be a Uint8Array');
-  if (bytes.length < 8) throw new RqError('INVALID_FILE', `safetensors file is truncated: ${bytes.length} bytes, the header length needs 8`, 0);
+  if (!(bytes instanceof Uint8Array))
+    throw new RqError('INVALID_FILE', 'safetensors input must be a Uint8Array');
+  if (bytes.length < 8)
+    throw new RqError(
+      'INVALID_FILE',
+      `safetensors file is truncated: ${bytes.length} bytes, the header length needs 8`,
+      0,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > bytes.length - 8 || headerLength > 100_000_000) {
-    throw new RqError('INVALID_FILE', `safetensors header length ${headerLength} exceeds the file (${bytes.length - 8} bytes after it)`, 0);
+    throw new RqError(
+      'INVALID_FILE',
+      `safetensors header length ${headerLength} exceeds the file (${bytes.length - 8} bytes after it)`,
+      0,
+    );
   }
   let header: Record<string, unknown>;
   try {
@@ -36,28 +46,51 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
   } catch (err) {
     throw new RqError('INVALID_FILE', `safetensors header is not valid JSON: ${(err as Error).message}`, 8);
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new RqError('INVALID_FILE', 'safetensors header must be a JSON object', 8);
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    throw new RqError('INVALID_FILE', 'safetensors header must be a JSON object', 8);
   const dataStart = 8 + headerLength;
   const out = new Map<string, Tensor>();
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const size = DTYPE_BYTES[String(t.dtype)];
-    if (!size) throw new RqError('INVALID_FILE', `tensor ${JSON.stringify(name)} has unsupported dtype ${JSON.stringify(t.dtype)} (F32, F64, F16, BF16)`);
+    if (!size)
+      throw new RqError(
+        'INVALID_FILE',
+        `tensor ${JSON.stringify(name)} has unsupported dtype ${JSON.stringify(t.dtype)} (F32, F64, F16, BF16)`,
+      );
     if (!Array.isArray(t.shape) || !t.shape.every((s) => Number.isInteger(s) && s >= 0)) {
-      throw new RqError('INVALID_FILE', `tensor ${JSON.stringify(name)} has an invalid shape ${JSON.stringify(t.shape)}`);
+      throw new RqError(
+        'INVALID_FILE',
+        `tensor ${JSON.stringify(name)} has an invalid shape ${JSON.stringify(t.shape)}`,
+      );
     }
     const offsets = t.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0) || offsets[1] < offsets[0]) {
-      throw new RqError('INVALID_FILE', `tensor ${JSON.stringify(name)} has invalid data_offsets ${JSON.stringify(offsets)}`);
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isInteger(o) && o >= 0) ||
+      offsets[1] < offsets[0]
+    ) {
+      throw new RqError(
+        'INVALID_FILE',
+        `tensor ${JSON.stringify(name)} has invalid data_offsets ${JSON.stringify(offsets)}`,
+      );
     }
     const count = (t.shape as number[]).reduce((a, b) => a * b, 1);
     const [begin, end] = offsets as [number, number];
     if (end - begin !== count * size) {
-      throw new RqError('INVALID_FILE', `tensor ${JSON.stringify(name)}: data_offsets span ${end - begin} bytes, shape ${JSON.stringify(t.shape)} × ${t.dtype} needs ${count * size}`);
+      throw new RqError(
+        'INVALID_FILE',
+        `tensor ${JSON.stringify(name)}: data_offsets span ${end - begin} bytes, shape ${JSON.stringify(t.shape)} × ${t.dtype} needs ${count * size}`,
+      );
     }
     if (dataStart + end > bytes.length) {
-      throw new RqError('INVALID_FILE', `safetensors file is truncated: tensor ${JSON.stringify(name)} ends at byte ${dataStart + end}, the file has ${bytes.length}`, bytes.length);
+      throw new RqError(
+        'INVALID_FILE',
+        `safetensors file is truncated: tensor ${JSON.stringify(name)} ends at byte ${dataStart + end}, the file has ${bytes.length}`,
+        bytes.length,
+      );
     }
     const data = new Float32Array(count);
     const base = dataStart + begin;
@@ -87,7 +120,10 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
 }
 
 /** Writes float32 tensors as a safetensors file (header padded with spaces to 8-byte alignment). */
-export function writeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata?: Record<string, string>): Uint8Array {
+export function writeSafetensors(
+  tensors: Record<string, { shape: number[]; data: Float32Array }>,
+  metadata?: Record<string, string>,
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
@@ -122,22 +158,35 @@ export function readNpy(bytes: Uint8Array): { shape: number[]; data: Float32Arra
   const major = bytes[6];
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
-  if (headerStart + headerLength > bytes.length) throw new RqError('INVALID_FILE', '.npy header is truncated', bytes.length);
+  if (headerStart + headerLength > bytes.length)
+    throw new RqError('INVALID_FILE', '.npy header is truncated', bytes.length);
   const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new RqError('INVALID_FILE', `.npy header is malformed: ${header.trim()}`);
-  if (fortran === 'True') throw new RqError('INVALID_FILE', '.npy arrays in Fortran order are not supported; save with C order');
-  if (descr !== '<f4' && descr !== '<f8') throw new RqError('INVALID_FILE', `.npy dtype ${descr} is not supported (<f4 or <f8)`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!descr || !fortran || shapeText === undefined)
+    throw new RqError('INVALID_FILE', `.npy header is malformed: ${header.trim()}`);
+  if (fortran === 'True')
+    throw new RqError('INVALID_FILE', '.npy arrays in Fortran order are not supported; save with C order');
+  if (descr !== '<f4' && descr !== '<f8')
+    throw new RqError('INVALID_FILE', `.npy dtype ${descr} is not supported (<f4 or <f8)`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const size = descr === '<f4' ? 4 : 8;
   const start = headerStart + headerLength;
   if (start + count * size > bytes.length) {
-    throw new RqError('INVALID_FILE', `.npy data is truncated: shape (${shape.join(', ')}) needs ${count * size} bytes, the file has ${bytes.length - start}`, bytes.length);
+    throw new RqError(
+      'INVALID_FILE',
+      `.npy data is truncated: shape (${shape.join(', ')}) needs ${count * size} bytes, the file has ${bytes.length - start}`,
+      bytes.length,
+    );
   }
   const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = size === 4 ? view.getFloat32(start + 4 * i, true) : view.getFloat64(start + 8 * i, true);
+  for (let i = 0; i < count; i++)
+    data[i] = size === 4 ? view.getFloat32(start + 4 * i, true) : view.getFloat64(start + 8 * i, true);
   return { shape, data };
 }

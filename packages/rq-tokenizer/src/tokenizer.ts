@@ -21,23 +21,47 @@ export interface AddedToken {
  * @throws RqError `INVALID_ARGUMENT` when the object is not a tokenizer.json.
  */
 export function extendTokenizer(tokenizerJson: object, opts: MaskWordOptions = {}): object {
-  const tj = tokenizerJson as { added_tokens?: AddedToken[]; model?: { vocab?: Record<string, number> | unknown[] } };
-  if (!tj || typeof tj !== 'object' || !Array.isArray(tj.added_tokens) || !tj.model || typeof tj.model !== 'object') {
-    throw new RqError('INVALID_ARGUMENT', 'tokenizerJson must be a parsed tokenizer.json with added_tokens and model');
+  const tj = tokenizerJson as {
+    added_tokens?: AddedToken[];
+    model?: { vocab?: Record<string, number> | unknown[] };
+  };
+  if (
+    !tj ||
+    typeof tj !== 'object' ||
+    !Array.isArray(tj.added_tokens) ||
+    !tj.model ||
+    typeof tj.model !== 'object'
+  ) {
+    throw new RqError(
+      'INVALID_ARGUMENT',
+      'tokenizerJson must be a parsed tokenizer.json with added_tokens and model',
+    );
   }
-  const copy = structuredClone(tokenizerJson) as { added_tokens: AddedToken[]; model: { vocab?: Record<string, number> | unknown[] } };
+  const copy = structuredClone(tokenizerJson) as {
+    added_tokens: AddedToken[];
+    model: { vocab?: Record<string, number> | unknown[] };
+  };
   const vocab = copy.model.vocab;
   let next = 0;
   const known = new Set<string>();
   if (Array.isArray(vocab)) next = vocab.length;
-  else if (vocab && typeof vocab === 'object') for (const id of Object.values(vocab)) next = Math.max(next, id + 1);
+  else if (vocab && typeof vocab === 'object')
+    for (const id of Object.values(vocab)) next = Math.max(next, id + 1);
   for (const t of copy.added_tokens) {
     next = Math.max(next, t.id + 1);
     known.add(t.content);
   }
   for (const content of maskWordTokens(opts)) {
     if (known.has(content)) continue;
-    copy.added_tokens.push({ id: next++, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: false });
+    copy.added_tokens.push({
+      id: next++,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: false,
+    });
   }
   return copy;
 }

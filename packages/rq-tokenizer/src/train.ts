@@ -17,6 +17,11 @@ export interface TrainOptions {
    * ε = 1e-5) and dead-code restart (codes whose EMA count < 1 are replaced with random batch vectors) every step.
    */
   method?: 'kmeans' | 'ema';
+  /**
+   * `kmeans` seeding: `'kmeans++'` (default; greedy D² sampling, robust) or `'random'` (distinct
+   * random vectors; much cheaper on large data).
+   */
+  init?: 'kmeans++' | 'random';
   /** EMA mini-batch size (default 1024). */
   batchSize?: number;
   /** EMA decay (default 0.99). */
@@ -53,33 +58,74 @@ function rng(seed: number): () => number {
   };
 }
 
-/** k-means++ seeding (D² sampling) on rows of `x` (n × d). */
-function kmeansPlusPlus(x: Float64Array, n: number, d: number, k: number, random: () => number): Float32Array {
+/**
+ * Greedy k-means++ seeding (as scikit-learn): each new centre is the best, by total squared
+ * distance, of 2 + ⌊ln k⌋ candidates drawn by D² sampling.
+ */
+function kmeansPlusPlus(
+  x: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  random: () => number,
+): Float32Array {
   const book = new Float32Array(k * d);
   const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const trials = 2 + Math.floor(Math.log(k));
+  const candidateDist = new Float64Array(n);
+  const bestDist = new Float64Array(n);
+  const distTo = (v: number, p: number) => {
+    let s = 0;
+    for (let i = 0; i < d; i++) {
+      const diff = x[v * d + i] - x[p * d + i];
+      s += diff * diff;
+    }
+    return s;
+  };
   let pick = Math.floor(random() * n);
   for (let c = 0; c < k; c++) {
+    if (c > 0) {
+      let total = 0;
+      for (let v = 0; v < n; v++) total += dist[v];
+      let bestPotential = Number.POSITIVE_INFINITY;
+      for (let t = 0; t < trials; t++) {
+        let target = random() * total;
+        let candidate = n - 1;
+        for (let v = 0; v < n; v++) {
+          target -= dist[v];
+          if (target <= 0) {
+            candidate = v;
+            break;
+          }
+        }
+        let potential = 0;
+        for (let v = 0; v < n; v++) {
+          candidateDist[v] = Math.min(dist[v], distTo(v, candidate));
+          potential += candidateDist[v];
+        }
+        if (potential < bestPotential) {
+          bestPotential = potential;
+          pick = candidate;
+          bestDist.set(candidateDist);
+        }
+      }
+      dist.set(bestDist);
+    } else {
+      for (let v = 0; v < n; v++) dist[v] = distTo(v, pick);
+    }
     for (let i = 0; i < d; i++) book[c * d + i] = x[pick * d + i];
-    let total = 0;
-    for (let v = 0; v < n; v++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) {
-        const diff = x[v * d + i] - book[c * d + i];
-        s += diff * diff;
-      }
-      if (s < dist[v]) dist[v] = s;
-      total += dist[v];
-    }
-    if (c + 1 === k) break;
-    let target = random() * total;
-    pick = n - 1;
-    for (let v = 0; v < n; v++) {
-      target -= dist[v];
-      if (target <= 0) {
-        pick = v;
-        break;
-      }
-    }
+  }
+  return book;
+}
+
+/** k distinct random rows of `x` as initial centres. */
+function randomSeeds(x: Float64Array, n: number, d: number, k: number, random: () => number): Float32Array {
+  const book = new Float32Array(k * d);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let c = 0; c < k; c++) {
+    const j = c + Math.floor(random() * (n - c));
+    [order[c], order[j]] = [order[j], order[c]];
+    for (let i = 0; i < d; i++) book[c * d + i] = x[order[c] * d + i];
   }
   return book;
 }
@@ -117,15 +163,32 @@ export function trainResidualQuantizer(
   const random = rng(opts.seed ?? 0);
   if (!(data instanceof Float32Array)) throw new RqError('INVALID_SHAPE', 'data must be a Float32Array');
   if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1 || data.length !== n * d) {
-    throw new RqError('INVALID_SHAPE', `data has length ${data.length}, expected n×d = ${n}×${d} with n, d ≥ 1`);
+    throw new RqError(
+      'INVALID_SHAPE',
+      `data has length ${data.length}, expected n×d = ${n}×${d} with n, d ≥ 1`,
+    );
   }
-  for (const [name, v] of [['levels', levels], ['codebookSize', k], ['iterations', iterations]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RqError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(v)}`);
+  for (const [name, v] of [
+    ['levels', levels],
+    ['codebookSize', k],
+    ['iterations', iterations],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new RqError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(v)}`);
   }
-  if (k > n) throw new RqError('INVALID_ARGUMENT', `codebookSize (${k}) must not exceed the number of vectors (${n})`);
-  if (method !== 'kmeans' && method !== 'ema') throw new RqError('INVALID_ARGUMENT', `method must be 'kmeans' or 'ema', got ${String(method)}`);
+  if (k > n)
+    throw new RqError('INVALID_ARGUMENT', `codebookSize (${k}) must not exceed the number of vectors (${n})`);
+  if (opts.init !== undefined && opts.init !== 'kmeans++' && opts.init !== 'random') {
+    throw new RqError('INVALID_ARGUMENT', `init must be 'kmeans++' or 'random', got ${String(opts.init)}`);
+  }
+  if (method !== 'kmeans' && method !== 'ema')
+    throw new RqError('INVALID_ARGUMENT', `method must be 'kmeans' or 'ema', got ${String(method)}`);
   const bad = data.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new RqError('INVALID_VALUE', `data has ${data[bad]} at vector ${Math.floor(bad / d)}, dim ${bad % d}`);
+  if (bad >= 0)
+    throw new RqError(
+      'INVALID_VALUE',
+      `data has ${data[bad]} at vector ${Math.floor(bad / d)}, dim ${bad % d}`,
+    );
 
   const residual = Float64Array.from(data);
   const books: Float32Array[] = [];
@@ -133,7 +196,10 @@ export function trainResidualQuantizer(
 
   if (method === 'kmeans') {
     for (let l = 0; l < levels; l++) {
-      const book = kmeansPlusPlus(residual, n, d, k, random);
+      const book =
+        opts.init === 'random'
+          ? randomSeeds(residual, n, d, k, random)
+          : kmeansPlusPlus(residual, n, d, k, random);
       const assign = new Int32Array(n);
       let reseeded = 0;
       for (let it = 0; it < iterations; it++) {
@@ -241,7 +307,8 @@ export function trainResidualQuantizer(
     const levelCodes = new Int32Array(n);
     for (let v = 0; v < n; v++) levelCodes[v] = codes[v * levels + l];
     perLevel.push({ ...usage(levelCodes, k), restarts: restarts[l] });
-    for (let v = 0; v < n; v++) for (let q = 0; q < levels; q++) partial[v * levels + q] = q <= l ? codes[v * levels + q] : -1;
+    for (let v = 0; v < n; v++)
+      for (let q = 0; q < levels; q++) partial[v * levels + q] = q <= l ? codes[v * levels + q] : -1;
     const recon = quantizer.decode(partial, n);
     let err = 0;
     for (let i = 0; i < data.length; i++) err += (data[i] - recon[i]) ** 2;

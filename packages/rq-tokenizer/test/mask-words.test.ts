@@ -52,7 +52,12 @@ describe('the reference repairs (odd code counts)', () => {
     expect(parseMaskWords(text, { missingSecondLevel: 'zero' })[0].codes).toEqual([9, 0]);
   });
   test('strict mode accepts none of them', () => {
-    for (const t of [`${S}${w(5)}${w(300)}${w(7)}${E}`, `${S}${w(5)}${E}`, `${S}${w(5)}`, `${S}${w(300)}${w(5)}${E}`]) {
+    for (const t of [
+      `${S}${w(5)}${w(300)}${w(7)}${E}`,
+      `${S}${w(5)}${E}`,
+      `${S}${w(5)}`,
+      `${S}${w(300)}${w(5)}${E}`,
+    ]) {
       expect(parseMaskWords(t, { mode: 'strict' })).toEqual([]);
     }
   });
@@ -65,7 +70,10 @@ describe('the reference repairs (odd code counts)', () => {
 test('garbage around and between masks', () => {
   const text = `xx<|mt_|>${S}${w(1)}${w(257)}${E} and <mt_0001> then ${S}${w(2)}${w(258)}${E}!! <|mt_9999|>`;
   const got = parseMaskWords(text, { mode: 'strict' });
-  expect(got.map((m) => m.codes)).toEqual([[1, 1], [2, 2]]);
+  expect(got.map((m) => m.codes)).toEqual([
+    [1, 1],
+    [2, 2],
+  ]);
   expect(text.slice(got[1].start, got[1].end)).toBe(formatMaskWords([2, 2]));
 });
 
@@ -115,10 +123,22 @@ describe('bad input', () => {
     throw new Error('did not throw');
   };
   test('codes out of range and wrong lengths', () => {
-    expect(code(() => formatMaskWords([256, 0]))).toEqual(['INVALID_CODES', expect.stringMatching(/codes\[0\].*\[0, 255\].*256/)]);
-    expect(code(() => formatMaskWords([1, -1]))).toEqual(['INVALID_CODES', expect.stringMatching(/codes\[1\]/)]);
-    expect(code(() => formatMaskWords([1], { levels: 2 }))).toEqual(['INVALID_CODES', expect.stringMatching(/2 codes/)]);
-    expect(code(() => formatMaskWords([1.5, 2]))).toEqual(['INVALID_CODES', expect.stringMatching(/codes\[0\]/)]);
+    expect(code(() => formatMaskWords([256, 0]))).toEqual([
+      'INVALID_CODES',
+      expect.stringMatching(/codes\[0\].*\[0, 255\].*256/),
+    ]);
+    expect(code(() => formatMaskWords([1, -1]))).toEqual([
+      'INVALID_CODES',
+      expect.stringMatching(/codes\[1\]/),
+    ]);
+    expect(code(() => formatMaskWords([1], { levels: 2 }))).toEqual([
+      'INVALID_CODES',
+      expect.stringMatching(/2 codes/),
+    ]);
+    expect(code(() => formatMaskWords([1.5, 2]))).toEqual([
+      'INVALID_CODES',
+      expect.stringMatching(/codes\[0\]/),
+    ]);
   });
   test('non-string text and unknown options', () => {
     expect(code(() => parseMaskWords(42 as never))[0]).toBe('INVALID_TEXT');
