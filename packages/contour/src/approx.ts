@@ -25,13 +25,15 @@ function flatten(curve: Point[]): { xy: Float64Array; isFloat: boolean } {
  * `isFloat` reproduces OpenCV's `Point2f` path (coordinate differences rounded to float32).
  */
 export function approxPolyDPIndices(
-  xy: ArrayLike<number>,
+  points: ArrayLike<number>,
   count: number,
   closed: boolean,
   epsilon: number,
   isFloat = false,
 ): Int32Array {
   if (count === 0) return new Int32Array(0);
+  // One element type in the hot loops keeps V8's property access monomorphic.
+  const xy = points instanceof Float64Array ? points : Float64Array.from(points);
   const eps = epsilon * epsilon;
   const dst = new Int32Array(count);
   let newCount = 0;

@@ -70,19 +70,23 @@ function clipLine(w: number, h: number, p: Segment): boolean {
 const outside = (x: number, y: number, w: number, h: number) => x < 0 || x >= w || y < 0 || y >= h;
 
 /** An 8-connected Bresenham line, drawn left to right, as OpenCV's `LineIterator`. */
-function drawLine(data: Uint8Array, w: number, h: number, seg: Segment): void {
-  const p = { ...seg };
-  if (outside(p.x1, p.y1, w, h) || outside(p.x2, p.y2, w, h)) {
-    if (!clipLine(w, h, p)) return;
+function drawLine(data: Uint8Array, w: number, h: number, seg: Segment, clipped: Segment): void {
+  clipped.x1 = seg.x1;
+  clipped.y1 = seg.y1;
+  clipped.x2 = seg.x2;
+  clipped.y2 = seg.y2;
+  if (outside(seg.x1, seg.y1, w, h) || outside(seg.x2, seg.y2, w, h)) {
+    if (!clipLine(w, h, clipped)) return;
   }
-  let { x1, y1, x2, y2 } = p;
-  let dx = x2 - x1;
-  let dy = y2 - y1;
+  let x1 = clipped.x1;
+  let y1 = clipped.y1;
+  let dx = clipped.x2 - x1;
+  let dy = clipped.y2 - y1;
   if (dx < 0) {
     dx = -dx;
     dy = -dy;
-    [x1, x2] = [x2, x1];
-    [y1, y2] = [y2, y1];
+    x1 = clipped.x2;
+    y1 = clipped.y2;
   }
   let sy = 1;
   if (dy < 0) {
@@ -120,6 +124,7 @@ interface Edges {
 /** `CollectPolyEdges` (shift 0, 8-connected): draws each edge and records it for the scan fill. */
 function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], edges: Edges): void {
   const n = v.length;
+  const scratch: Segment = { x1: 0, y1: 0, x2: 0, y2: 0 };
   let x0 = v[n - 1][0] * XY_ONE;
   let y0 = v[n - 1][1];
   for (let i = 0; i < n; i++) {
@@ -133,7 +138,7 @@ function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], ed
       x2: Math.floor((x1 + XY_ONE / 2) / XY_ONE),
       y2: y1,
     };
-    drawLine(data, w, h, t);
+    drawLine(data, w, h, t, scratch);
     // OpenCV builds the edge from the clipped end points, for accuracy outside the image.
     if (outside(t.x1, t.y1, w, h) || outside(t.x2, t.y2, w, h)) {
       clipLine(w, h, t);
