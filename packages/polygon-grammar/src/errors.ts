@@ -1,0 +1,24 @@
+/** Stable machine-readable codes carried by every {@link GrammarError}. */
+export type GrammarErrorCode =
+  | 'INVALID_NUMBER'
+  | 'UNEXPECTED_CHARACTER'
+  | 'UNEXPECTED_END'
+  | 'TOO_DEEP'
+  | 'WRONG_KIND'
+  | 'OUT_OF_RANGE'
+  | 'EMPTY'
+  | 'INVALID_ARGUMENT';
+
+/** The one error class of `@seglang/polygon-grammar`: a stable `code` and the character `offset`. */
+export class GrammarError extends Error {
+  override readonly name = 'GrammarError';
+  readonly code: GrammarErrorCode;
+  /** Character offset in the text where the problem is (0 for non-text arguments). */
+  readonly offset: number;
+
+  constructor(code: GrammarErrorCode, message: string, offset = 0) {
+    super(message);
+    this.code = code;
+    this.offset = offset;
+  }
+}

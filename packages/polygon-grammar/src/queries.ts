@@ -1,0 +1,142 @@
+import polylabel from '@mapbox/polylabel';
+import { GrammarError } from './errors';
+import { type FormatOptions, formatBox, formatPoint, formatPolygons } from './format';
+import type { Box, Point } from './location';
+
+/** The public SimpleSeg data script's question templates (text → mask). */
+export const SIMPLESEG_QUESTIONS = [
+  '"{q}"\'s polygon',
+  'What is the polygon of {q} in the image?',
+  'Output the polygon coordinates of {q} in the image.',
+  'Tell me the polygon coordinates of {q} in the image.',
+  'Give me the polygon coordinates of {q} in the image.',
+  'Help me locate the polygon of {q}.',
+  'Locate the polygon of {q}.',
+];
+
+/** The public SimpleSeg data script's answer templates. */
+export const SIMPLESEG_ANSWERS = ['{a}.', 'Sure, you can find it at {a}.', 'It is found at {a}.', 'It is at {a}.'];
+
+export type QueryTask =
+  | 'text2point'
+  | 'text2bbox'
+  | 'text2mask'
+  | 'point2mask'
+  | 'bbox2mask'
+  | 'point2text'
+  | 'bbox2text'
+  | 'mask2text';
+
+export const QUERY_TASKS: QueryTask[] = ['text2point', 'text2bbox', 'text2mask', 'point2mask', 'bbox2mask', 'point2text', 'bbox2text', 'mask2text'];
+
+/** Question templates per task: `{q}` is the referring text, `{p}`/`{b}`/`{m}` the point, box, mask. */
+export const DEFAULT_QUESTIONS: Record<QueryTask, string[]> = {
+  text2point: ['Point to {q} in the image.', 'Where is {q}? Answer with a point.', 'Give one point on {q}.'],
+  text2bbox: ['What is the bounding box of {q} in the image?', 'Output the bounding box of {q}.', 'Locate {q} with a box.'],
+  text2mask: SIMPLESEG_QUESTIONS,
+  point2mask: ['Output the polygon of the object at {p}.', 'Segment the object containing the point {p}.', 'What is the polygon of the object at {p}?'],
+  bbox2mask: ['Output the polygon of the object in {b}.', 'Segment the object inside the box {b}.', 'What is the polygon of the object in the box {b}?'],
+  point2text: ['What is the object at {p}?', 'Describe the object at the point {p}.'],
+  bbox2text: ['What is the object in {b}?', 'Describe the object inside the box {b}.'],
+  mask2text: ['What is the object with the polygon {m}?', 'Describe the region {m}.'],
+};
+
+export interface QueryTarget {
+  /** The referring expression. */
+  text?: string;
+  /** A point on the object, normalised. */
+  point?: Point;
+  /** `[x1, y1, x2, y2]`, normalised. */
+  bbox?: Box;
+  /** The mask as polygons (SimpleSeg's answer), normalised. */
+  polygons?: Point[][];
+}
+
+export interface BuildQueriesOptions extends FormatOptions {
+  /** Tasks to build (default: every task the target's inputs allow). */
+  tasks?: QueryTask[];
+  /** Seed for template choice (default 0): the same seed gives the same queries. */
+  seed?: number;
+  /** Replace the question templates of some tasks. */
+  templates?: Partial<Record<QueryTask, string[]>>;
+  /** Replace the answer templates (default: SimpleSeg's). */
+  answers?: string[];
+}
+
+export interface Query {
+  task: QueryTask;
+  question: string;
+  answer: string;
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const shoelace = (poly: Point[]) => {
+  let a = 0;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) a += poly[j][0] * poly[i][1] - poly[j][1] * poly[i][0];
+  return Math.abs(a) / 2;
+};
+
+/** Weak labels: the box of the polygons (min/max) and a point inside the largest part (its pole of inaccessibility). */
+export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
+  const all = polygons.flat();
+  if (all.length === 0) throw new GrammarError('EMPTY', 'polygons have no points');
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]);
+  const bbox: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  const largest = polygons.reduce((a, b) => (shoelace(b) > shoelace(a) ? b : a));
+  const pole = largest.length >= 3 ? (polylabel([largest], 1e-5) as unknown as number[]) : largest[0];
+  return { bbox, point: [pole[0], pole[1]] };
+}
+
+/**
+ * The unified query interface over the 4-tuple [text, point, bbox, mask]: one question–answer
+ * pair per available input → output task (text→point, text→bbox, text→mask, point→mask, bbox→mask,
+ * and the reverse grounding questions point→text, bbox→text, mask→text). A missing box or point is
+ * derived from the polygons. Templates are chosen by a seeded generator.
+ * @throws GrammarError `INVALID_ARGUMENT` for an unknown task or a task whose inputs are missing.
+ * @example
+ * buildQueries({ text: 'the dog', polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] }, { tasks: ['text2mask'] });
+ */
+export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}): Query[] {
+  const random = rng(opts.seed ?? 0);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const derived = target.polygons && target.polygons.flat().length > 0 ? weakLabels(target.polygons) : undefined;
+  const point = target.point ?? derived?.point;
+  const bbox = target.bbox ?? derived?.bbox;
+  const has = { text: typeof target.text === 'string' && target.text.length > 0, point: !!point, bbox: !!bbox, mask: !!derived };
+  const needs: Record<QueryTask, Array<keyof typeof has>> = {
+    text2point: ['text', 'point'],
+    text2bbox: ['text', 'bbox'],
+    text2mask: ['text', 'mask'],
+    point2mask: ['point', 'mask'],
+    bbox2mask: ['bbox', 'mask'],
+    point2text: ['point', 'text'],
+    bbox2text: ['bbox', 'text'],
+    mask2text: ['mask', 'text'],
+  };
+  const tasks = opts.tasks ?? QUERY_TASKS.filter((t) => needs[t].every((k) => has[k]));
+  const answers = opts.answers ?? SIMPLESEG_ANSWERS;
+  return tasks.map((task) => {
+    if (!needs[task]) throw new GrammarError('INVALID_ARGUMENT', `unknown task ${JSON.stringify(task)}; tasks are ${QUERY_TASKS.join(', ')}`);
+    const missing = needs[task].filter((k) => !has[k]);
+    if (missing.length > 0) throw new GrammarError('INVALID_ARGUMENT', `task ${task} needs ${missing.join(' and ')}, which the target lacks`);
+    const p = point ? formatPoint(point, opts) : '';
+    const b = bbox ? formatBox(bbox, opts) : '';
+    const m = target.polygons ? formatPolygons(target.polygons, opts) : '';
+    const fill = (t: string) => t.replaceAll('{q}', target.text ?? '').replaceAll('{p}', p).replaceAll('{b}', b).replaceAll('{m}', m);
+    const question = fill(pick(opts.templates?.[task] ?? DEFAULT_QUESTIONS[task]));
+    const output = task.endsWith('2text') ? null : task.endsWith('point') ? p : task.endsWith('bbox') ? b : m;
+    const answer = output === null ? `${(target.text ?? '').replace(/^./, (c) => c.toUpperCase())}.` : pick(answers).replaceAll('{a}', output);
+    return { task, question, answer };
+  });
+}

@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import {
+  createStreamParser,
+  extractLocations,
+  formatLocation,
+  GrammarError,
+  type Location,
+  parseLocation,
+  parseLocationWithRepairs,
+  SIMPLESEG_ANSWERS,
+} from '../src';
+
+const unit = fc.double({ min: 0, max: 1, noNaN: true });
+const pt = fc.tuple(unit, unit);
+const locationArb: fc.Arbitrary<Location> = fc.oneof(
+  pt.map((point) => ({ kind: 'point' as const, point })),
+  fc.tuple(unit, unit, unit, unit).map((bbox) => ({ kind: 'bbox' as const, bbox })),
+  fc.array(pt, { minLength: 1, maxLength: 20 }).map((points) => ({ kind: 'polygon' as const, points })),
+  fc.array(fc.array(pt, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 4 }).map((polygons) => ({ kind: 'polygons' as const, polygons })),
+);
+
+/** The location with every coordinate replaced by the number its formatted text denotes. */
+function rounded(loc: Location, style: 'python' | 'fixed'): Location {
+  return JSON.parse(JSON.stringify(loc, (_k, v) => (typeof v === 'number' ? Number(formatLocation({ kind: 'point', point: [v, 0] }, { style }).slice(1).split(',')[0]) : v)));
+}
+
+test('round trip: parseLocation(format(x)) equals x after rounding, every kind, both styles, both modes', () => {
+  fc.assert(
+    fc.property(locationArb, fc.constantFrom('python' as const, 'fixed' as const), (loc, style) => {
+      const text = formatLocation(loc, { style });
+      expect(parseLocation(text)).toEqual(rounded(loc, style));
+      // Tolerant mode gives the same unless it reports a repair (duplicate or closing points are dropped).
+      const tolerant = parseLocationWithRepairs(text, { mode: 'tolerant', kind: loc.kind });
+      if (tolerant.repairs.length === 0) expect(tolerant.location).toEqual(rounded(loc, style));
+      else expect(tolerant.repairs.every((r) => r.kind === 'duplicate-point' || r.kind === 'closing-point')).toBe(true);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+describe('strict mode accepts only the exact grammar', () => {
+  test.each([
+    ['[0.1,0.2]', 5],
+    ['[0.1,  0.2]', 6],
+    [' [0.1, 0.2]', 0],
+    ['[0.1, 0.2] ', 10],
+    ['[[0.1, 0.2], [0.3, 0.4],]', 24],
+    ['[.5, 0.2]', 1],
+    ['[1, 0.2]', 1],
+    ['[0.1, 0.2', 9],
+  ])('%j fails at offset %i', (text, offset) => {
+    expect(() => parseLocation(text)).toThrow(GrammarError);
+    try {
+      parseLocation(text);
+    } catch (e) {
+      expect((e as GrammarError).offset).toBe(offset);
+    }
+  });
+  test('kind mismatch and out-of-range values', () => {
+    expect(() => parseLocation('[0.1, 0.2]', { kind: 'bbox' })).toThrow(/expected a bbox, found a point/);
+    expect(() => parseLocation('[0.1, 1.2]')).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', offset: 6 }));
+  });
+});
+
+describe('tolerant mode repairs what models emit, reporting each repair', () => {
+  const repairs = (text: string, kind?: Location['kind']) => parseLocationWithRepairs(text, { mode: 'tolerant', kind });
+  test('truncated output and a dangling half point', () => {
+    const r = repairs('[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7');
+    expect(r.location).toEqual({ kind: 'polygons', polygons: [[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]] });
+    expect(r.repairs.map((x) => x.kind)).toEqual(['truncated', 'dangling-half-point']);
+  });
+  test('trailing comma, extra spaces, missing comma', () => {
+    expect(repairs('[ [0.1,0.2] ,[0.3 0.4], [0.5, 0.6], ]').repairs.map((x) => x.kind).sort()).toEqual(['missing-comma', 'spacing', 'trailing-comma']);
+  });
+  test('duplicate consecutive points and a closing point equal to the first', () => {
+    const r = repairs('[[0.1, 0.2], [0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.1, 0.2]]');
+    expect(r.location).toEqual({ kind: 'polygon', points: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]] });
+    expect(r.repairs.map((x) => x.kind)).toEqual(['duplicate-point', 'closing-point']);
+  });
+  test('values slightly outside [0, 1] are clamped; far outside is an error', () => {
+    expect(repairs('[1.01, -0.004]').location).toEqual({ kind: 'point', point: [1, 0] });
+    expect(() => repairs('[1.5, 0.2]')).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', offset: 1 }));
+  });
+  test('a single polygon where a list of polygons was asked for is wrapped', () => {
+    expect(repairs('[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]', 'polygons').repairs.map((x) => x.kind)).toEqual(['wrapped']);
+  });
+});
+
+describe('extractLocations', () => {
+  test('every SimpleSeg answer template', () => {
+    const a = '[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]]';
+    for (const t of SIMPLESEG_ANSWERS) {
+      const text = t.replace('{a}', a);
+      const [got] = extractLocations(text);
+      expect(text.slice(got.start, got.end)).toBe(a);
+      expect(got.repairs).toEqual([]);
+    }
+  });
+  test('several locations among garbage, unicode and brackets that are not locations', () => {
+    const text = 'I [think] the 🐕 is at [0.25, 0.5] and [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2]] [or [0.9, 0.9';
+    const got = extractLocations(text);
+    expect(got.map((g) => g.location.kind)).toEqual(['point', 'polygon', 'point']);
+    expect(got[2].repairs.map((r) => r.kind)).toEqual(['truncated']);
+  });
+});
+
+test('the stream parser emits points as they complete', () => {
+  const p = createStreamParser();
+  const text = 'Sure: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]].';
+  const events = [...text].flatMap((ch) => p.push(ch));
+  expect(events).toEqual([
+    { type: 'point', point: [0.1, 0.2], part: 0, index: 0 },
+    { type: 'point', point: [0.3, 0.4], part: 0, index: 1 },
+    { type: 'point', point: [0.5, 0.6], part: 1, index: 0 },
+  ]);
+  const single = createStreamParser();
+  expect(single.push('[[0.1, 0.2], [0.3, 0.4]')).toHaveLength(2);
+  expect(single.end().location).toEqual({ kind: 'polygon', points: [[0.1, 0.2], [0.3, 0.4]] });
+});
+
+describe('bad input → GrammarError with code and offset, never a hang', () => {
+  test.each([
+    ['', 'EMPTY', 0],
+    ['NaN', 'UNEXPECTED_CHARACTER', 0],
+    ['[[', 'UNEXPECTED_END', 2],
+    ['[NaN, 0.1]', 'UNEXPECTED_CHARACTER', 1],
+    ['[٠.١, 0.2]', 'INVALID_NUMBER', 1],
+    ['[[[[0.1, 0.2]]]]', 'TOO_DEEP', 3],
+    ['[]', 'UNEXPECTED_CHARACTER', 1],
+  ])('%j → %s at %i', (text, code, offset) => {
+    expect(() => parseLocation(text)).toThrow(expect.objectContaining({ code, offset }));
+  });
+  test('10 MB of "[" in every entry point', () => {
+    const big = '['.repeat(10_000_000);
+    expect(() => parseLocation(big)).toThrow(expect.objectContaining({ code: 'TOO_DEEP', offset: 3 }));
+    expect(() => parseLocation(big, { mode: 'tolerant' })).toThrow(GrammarError);
+    expect(extractLocations(big)).toEqual([]);
+    const p = createStreamParser();
+    p.push(big);
+    expect(() => p.end()).toThrow(GrammarError);
+  });
+  test('10 MB of numbers without a closing bracket', () => {
+    const big = `[${'0.5, '.repeat(2_000_000)}`;
+    expect(() => parseLocation(big)).toThrow(expect.objectContaining({ code: 'UNEXPECTED_END' }));
+    expect(extractLocations(big)).toEqual([]);
+  });
+  test('non-string input', () => {
+    expect(() => parseLocation(42 as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
