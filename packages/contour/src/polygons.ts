@@ -141,7 +141,9 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
       `options.preset must be 'simpleseg', got ${JSON.stringify(options.preset)}`,
     );
   }
-  const opts = { ...SIMPLESEG, ...options };
+  // Options given as `undefined` keep their defaults.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const opts = { ...SIMPLESEG, ...given };
   const boundary = opts.boundary;
   if (boundary !== 'pixel-centres' && boundary !== 'pixel-centers' && boundary !== 'pixel-edges') {
     throw new ContourError(

@@ -75,6 +75,12 @@ test('ε in pixels, as a perimeter fraction and in normalised units', () => {
   expect(n({ epsilon: 8 })).toBeLessThan(n({ epsilon: 1 }));
 });
 
+test('options given as undefined keep their defaults', () => {
+  expect(maskToPolygons(square, { boundary: undefined, epsilon: undefined, normalize: undefined })).toEqual(
+    maskToPolygons(square),
+  );
+});
+
 test('minArea drops small parts; parts keep OpenCV order', () => {
   const m: Mask = { width: 10, height: 5, data: new Uint8Array(50) };
   for (let y = 1; y < 4; y++) for (let x = 1; x < 4; x++) m.data[y * 10 + x] = 1; // 3×3 → area 4

@@ -39,9 +39,13 @@ export function pythonFloatRepr(v: number): string {
 function checkOptions(opts: FormatOptions): { style: 'python' | 'fixed'; decimals: number } {
   const style = opts.style ?? 'python';
   const decimals = opts.decimals ?? 3;
-  if (style !== 'python' && style !== 'fixed') throw new GrammarError('INVALID_ARGUMENT', `style must be 'python' or 'fixed', got ${String(style)}`);
+  if (style !== 'python' && style !== 'fixed')
+    throw new GrammarError('INVALID_ARGUMENT', `style must be 'python' or 'fixed', got ${String(style)}`);
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 15) {
-    throw new GrammarError('INVALID_ARGUMENT', `decimals must be an integer in [0, 15], got ${String(decimals)}`);
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `decimals must be an integer in [0, 15], got ${String(decimals)}`,
+    );
   }
   return { style, decimals };
 }
@@ -52,20 +56,24 @@ function checkOptions(opts: FormatOptions): { style: 'python' | 'fixed'; decimal
  */
 export function formatNumber(v: number, opts: FormatOptions = {}, where = 'value'): string {
   const { style, decimals } = checkOptions(opts);
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new GrammarError('INVALID_NUMBER', `${where} must be a finite number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new GrammarError('INVALID_NUMBER', `${where} must be a finite number, got ${String(v)}`);
   const scale = 10 ** decimals;
   const k = rint(v * scale);
   if (style === 'python') return pythonFloatRepr(k / scale);
   const sign = k < 0 ? '-' : '';
   const a = Math.abs(k);
   const whole = Math.floor(a / scale);
-  return decimals === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(a - whole * scale).padStart(decimals, '0')}`;
+  return decimals === 0
+    ? `${sign}${whole}`
+    : `${sign}${whole}.${String(a - whole * scale).padStart(decimals, '0')}`;
 }
 
 const list = (items: string[]) => `[${items.join(', ')}]`;
 
 function point(p: Point, opts: FormatOptions, where: string): string {
-  if (!Array.isArray(p) || p.length !== 2) throw new GrammarError('INVALID_ARGUMENT', `${where} must be [x, y], got ${JSON.stringify(p)}`);
+  if (!Array.isArray(p) || p.length !== 2)
+    throw new GrammarError('INVALID_ARGUMENT', `${where} must be [x, y], got ${JSON.stringify(p)}`);
   return list([formatNumber(p[0], opts, `${where}[0]`), formatNumber(p[1], opts, `${where}[1]`)]);
 }
 
@@ -76,7 +84,8 @@ export function formatPoint(p: Point, opts: FormatOptions = {}): string {
 
 /** `[x1, y1, x2, y2]`. @example formatBox([0.1, 0.2, 0.3, 0.4], { style: 'fixed' }); // → '[0.100, 0.200, 0.300, 0.400]' */
 export function formatBox(b: Box, opts: FormatOptions = {}): string {
-  if (!Array.isArray(b) || b.length !== 4) throw new GrammarError('INVALID_ARGUMENT', `box must be [x1, y1, x2, y2], got ${JSON.stringify(b)}`);
+  if (!Array.isArray(b) || b.length !== 4)
+    throw new GrammarError('INVALID_ARGUMENT', `box must be [x1, y1, x2, y2], got ${JSON.stringify(b)}`);
   return list(b.map((v, i) => formatNumber(v, opts, `box[${i}]`)));
 }
 
@@ -91,8 +100,11 @@ export function formatPolygon(points: Point[], opts: FormatOptions = {}): string
  * @example formatPolygons([[[0.0051, 0.008], [0.1555, 0.4165]]]); // → '[[[0.005, 0.008], [0.156, 0.416]]]'
  */
 export function formatPolygons(polygons: Point[][], opts: FormatOptions = {}): string {
-  if (!Array.isArray(polygons)) throw new GrammarError('INVALID_ARGUMENT', 'polygons must be an array of polygons');
-  return list(polygons.map((poly, k) => list((poly ?? []).map((p, i) => point(p, opts, `polygons[${k}][${i}]`)))));
+  if (!Array.isArray(polygons))
+    throw new GrammarError('INVALID_ARGUMENT', 'polygons must be an array of polygons');
+  return list(
+    polygons.map((poly, k) => list((poly ?? []).map((p, i) => point(p, opts, `polygons[${k}][${i}]`)))),
+  );
 }
 
 /** Formats any {@link Location}. */
@@ -107,6 +119,9 @@ export function formatLocation(location: Location, opts: FormatOptions = {}): st
     case 'polygons':
       return formatPolygons(location.polygons, opts);
     default:
-      throw new GrammarError('INVALID_ARGUMENT', `location.kind must be point, bbox, polygon or polygons, got ${JSON.stringify((location as { kind?: unknown })?.kind)}`);
+      throw new GrammarError(
+        'INVALID_ARGUMENT',
+        `location.kind must be point, bbox, polygon or polygons, got ${JSON.stringify((location as { kind?: unknown })?.kind)}`,
+      );
   }
 }

@@ -1,6 +1,7 @@
+export { type Constraint, type ConstraintOptions, createConstraint } from './constraint';
 export { GrammarError, type GrammarErrorCode } from './errors';
-export type { Box, Location, LocationKind, Point } from './location';
 export {
+  type FormatOptions,
   formatBox,
   formatLocation,
   formatNumber,
@@ -8,27 +9,27 @@ export {
   formatPolygon,
   formatPolygons,
   pythonFloatRepr,
-  type FormatOptions,
 } from './format';
+export type { Box, Location, LocationKind, Point } from './location';
 export {
+  type ExtractedLocation,
   extractLocations,
+  type ParseOptions,
   parseLocation,
   parseLocationWithRepairs,
-  type ExtractedLocation,
-  type ParseOptions,
   type Repair,
 } from './parse';
-export { createStreamParser, type StreamParser, type StreamPointEvent } from './stream';
 export {
+  type BuildQueriesOptions,
   buildQueries,
   DEFAULT_QUESTIONS,
   QUERY_TASKS,
-  SIMPLESEG_ANSWERS,
-  SIMPLESEG_QUESTIONS,
-  weakLabels,
-  type BuildQueriesOptions,
   type Query,
   type QueryTarget,
   type QueryTask,
+  SIMPLESEG_ANSWERS,
+  SIMPLESEG_QUESTIONS,
+  weakLabels,
 } from './queries';
-export { countTokens, epsilonForBudget, type BudgetOptions, type TokenCounter } from './tokens';
+export { createStreamParser, type StreamParser, type StreamPointEvent } from './stream';
+export { type BudgetOptions, countTokens, epsilonForBudget, type TokenCounter } from './tokens';

@@ -134,7 +134,12 @@ function scan(
       }
       if (!tolerant && !sawComma && top.items.length > 0) fail('UNEXPECTED_CHARACTER', i, "expected ', '");
       const value = Number(m[0]);
-      if (!Number.isFinite(value)) throw new GrammarError('INVALID_NUMBER', `number ${JSON.stringify(m[0])} at offset ${i} is not finite`, i);
+      if (!Number.isFinite(value))
+        throw new GrammarError(
+          'INVALID_NUMBER',
+          `number ${JSON.stringify(m[0])} at offset ${i} is not finite`,
+          i,
+        );
       top.items.push({ offset: i, value });
       expectValue = false;
       sawComma = false;
@@ -145,7 +150,12 @@ function scan(
       repairs.push({ kind: 'truncated', offset: i });
       return { root, end: i };
     }
-    if (/[0-9\-+.]/.test(ch) || /\p{Nd}/u.test(ch)) throw new GrammarError('INVALID_NUMBER', `malformed number at offset ${i}, found ${describe(text, i)}`, i);
+    if (/[0-9\-+.]/.test(ch) || /\p{Nd}/u.test(ch))
+      throw new GrammarError(
+        'INVALID_NUMBER',
+        `malformed number at offset ${i}, found ${describe(text, i)}`,
+        i,
+      );
     fail('UNEXPECTED_CHARACTER', i, 'unexpected character');
   }
   return { root, end: i };
@@ -166,11 +176,16 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
   const tolerant = opts.mode === 'tolerant';
   const tol = opts.clampTolerance ?? 0.02;
   const num = (x: Node | Num): number => {
-    if (!isNum(x)) throw new GrammarError('WRONG_KIND', `expected a number at offset ${x.offset}, found a list`, x.offset);
+    if (!isNum(x))
+      throw new GrammarError('WRONG_KIND', `expected a number at offset ${x.offset}, found a list`, x.offset);
     let v = x.value;
     if (v < 0 || v > 1) {
       if (!tolerant || v < -tol || v > 1 + tol) {
-        throw new GrammarError('OUT_OF_RANGE', `coordinate ${v} at offset ${x.offset} is outside [0, 1]`, x.offset);
+        throw new GrammarError(
+          'OUT_OF_RANGE',
+          `coordinate ${v} at offset ${x.offset} is outside [0, 1]`,
+          x.offset,
+        );
       }
       v = Math.min(1, Math.max(0, v));
       repairs.push({ kind: 'clamped', offset: x.offset });
@@ -180,7 +195,12 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
   const polygon = (node: Node): Point[] => {
     const pts: Point[] = [];
     for (const item of node.items) {
-      if (isNum(item)) throw new GrammarError('WRONG_KIND', `expected a point [x, y] at offset ${item.offset}, found a number`, item.offset);
+      if (isNum(item))
+        throw new GrammarError(
+          'WRONG_KIND',
+          `expected a point [x, y] at offset ${item.offset}, found a number`,
+          item.offset,
+        );
       if (item.items.length !== 2) {
         if (tolerant && item.items.length === 1 && item === node.items[node.items.length - 1]) {
           repairs.push({ kind: 'dangling-half-point', offset: item.offset });
@@ -190,7 +210,11 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
           repairs.push({ kind: 'dangling-half-point', offset: item.offset });
           continue;
         }
-        throw new GrammarError('WRONG_KIND', `a point must have 2 coordinates, found ${item.items.length} at offset ${item.offset}`, item.offset);
+        throw new GrammarError(
+          'WRONG_KIND',
+          `a point must have 2 coordinates, found ${item.items.length} at offset ${item.offset}`,
+          item.offset,
+        );
       }
       const p: Point = [num(item.items[0]), num(item.items[1])];
       const last = pts[pts.length - 1];
@@ -200,7 +224,12 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
       }
       pts.push(p);
     }
-    if (tolerant && pts.length > 1 && pts[0][0] === pts[pts.length - 1][0] && pts[0][1] === pts[pts.length - 1][1]) {
+    if (
+      tolerant &&
+      pts.length > 1 &&
+      pts[0][0] === pts[pts.length - 1][0] &&
+      pts[0][1] === pts[pts.length - 1][1]
+    ) {
       pts.pop();
       repairs.push({ kind: 'closing-point', offset: node.offset });
     }
@@ -216,25 +245,44 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
     }
     if (values.length === 2) loc = { kind: 'point', point: [num(values[0]), num(values[1])] };
     else if (values.length === 4) loc = { kind: 'bbox', bbox: values.map(num) as Box };
-    else if (values.length === 0) throw new GrammarError('EMPTY', `empty location at offset ${root.offset}`, root.offset);
-    else throw new GrammarError('WRONG_KIND', `a list of ${values.length} numbers at offset ${root.offset} is neither a point (2) nor a box (4)`, root.offset);
+    else if (values.length === 0)
+      throw new GrammarError('EMPTY', `empty location at offset ${root.offset}`, root.offset);
+    else
+      throw new GrammarError(
+        'WRONG_KIND',
+        `a list of ${values.length} numbers at offset ${root.offset} is neither a point (2) nor a box (4)`,
+        root.offset,
+      );
   } else if (depth === 2) {
     loc = { kind: 'polygon', points: polygon(root) };
-    if (loc.points.length === 0) throw new GrammarError('EMPTY', `polygon at offset ${root.offset} has no points`, root.offset);
+    if (loc.points.length === 0)
+      throw new GrammarError('EMPTY', `polygon at offset ${root.offset} has no points`, root.offset);
   } else {
     const polygons: Point[][] = [];
     for (const item of root.items) {
-      if (isNum(item)) throw new GrammarError('WRONG_KIND', `expected a polygon at offset ${item.offset}, found a number`, item.offset);
-      if (depthOf(item) !== 2 && item.items.length > 0) throw new GrammarError('WRONG_KIND', `expected a polygon [[x, y], ...] at offset ${item.offset}`, item.offset);
+      if (isNum(item))
+        throw new GrammarError(
+          'WRONG_KIND',
+          `expected a polygon at offset ${item.offset}, found a number`,
+          item.offset,
+        );
+      if (depthOf(item) !== 2 && item.items.length > 0)
+        throw new GrammarError(
+          'WRONG_KIND',
+          `expected a polygon [[x, y], ...] at offset ${item.offset}`,
+          item.offset,
+        );
       const pts = polygon(item);
       if (pts.length === 0) {
-        if (!tolerant) throw new GrammarError('EMPTY', `polygon at offset ${item.offset} has no points`, item.offset);
+        if (!tolerant)
+          throw new GrammarError('EMPTY', `polygon at offset ${item.offset} has no points`, item.offset);
         repairs.push({ kind: 'empty-polygon', offset: item.offset });
         continue;
       }
       polygons.push(pts);
     }
-    if (polygons.length === 0) throw new GrammarError('EMPTY', `no polygon with points at offset ${root.offset}`, root.offset);
+    if (polygons.length === 0)
+      throw new GrammarError('EMPTY', `no polygon with points at offset ${root.offset}`, root.offset);
     loc = { kind: 'polygons', polygons };
   }
   if (opts.kind && opts.kind !== loc.kind) {
@@ -242,13 +290,18 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
       repairs.push({ kind: 'wrapped', offset: root.offset });
       return { kind: 'polygons', polygons: [loc.points] };
     }
-    throw new GrammarError('WRONG_KIND', `expected a ${opts.kind}, found a ${loc.kind} at offset ${root.offset}`, root.offset);
+    throw new GrammarError(
+      'WRONG_KIND',
+      `expected a ${opts.kind}, found a ${loc.kind} at offset ${root.offset}`,
+      root.offset,
+    );
   }
   return loc;
 }
 
 function checkText(text: unknown): asserts text is string {
-  if (typeof text !== 'string') throw new GrammarError('INVALID_ARGUMENT', `text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string')
+    throw new GrammarError('INVALID_ARGUMENT', `text must be a string, got ${typeof text}`);
 }
 
 /**
@@ -269,21 +322,37 @@ export function parseLocation(text: string, opts: ParseOptions = {}): Location {
 }
 
 /** {@link parseLocation}, also returning the repairs made (always empty in strict mode). */
-export function parseLocationWithRepairs(text: string, opts: ParseOptions = {}): { location: Location; repairs: Repair[] } {
+export function parseLocationWithRepairs(
+  text: string,
+  opts: ParseOptions = {},
+): { location: Location; repairs: Repair[] } {
   checkText(text);
   const tolerant = opts.mode === 'tolerant';
   if (opts.mode !== undefined && opts.mode !== 'strict' && opts.mode !== 'tolerant') {
-    throw new GrammarError('INVALID_ARGUMENT', `mode must be 'strict' or 'tolerant', got ${String(opts.mode)}`);
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `mode must be 'strict' or 'tolerant', got ${String(opts.mode)}`,
+    );
   }
   let start = 0;
   if (tolerant) while (start < text.length && /\s/.test(text[start])) start++;
   if (start >= text.length) throw new GrammarError('EMPTY', 'empty text', start);
-  if (text[start] !== '[') throw new GrammarError('UNEXPECTED_CHARACTER', `expected '[' at offset ${start}, found ${describe(text, start)}`, start);
+  if (text[start] !== '[')
+    throw new GrammarError(
+      'UNEXPECTED_CHARACTER',
+      `expected '[' at offset ${start}, found ${describe(text, start)}`,
+      start,
+    );
   const repairs: Repair[] = [];
   const { root, end } = scan(text, start, tolerant, false, repairs);
   let after = end;
   if (tolerant) while (after < text.length && /\s/.test(text[after])) after++;
-  if (after < text.length) throw new GrammarError('UNEXPECTED_CHARACTER', `unexpected text after the location at offset ${after}, found ${describe(text, after)}`, after);
+  if (after < text.length)
+    throw new GrammarError(
+      'UNEXPECTED_CHARACTER',
+      `unexpected text after the location at offset ${after}, found ${describe(text, after)}`,
+      after,
+    );
   return { location: interpret(root, opts, repairs), repairs };
 }
 

@@ -15,7 +15,12 @@ export const SIMPLESEG_QUESTIONS = [
 ];
 
 /** The public SimpleSeg data script's answer templates. */
-export const SIMPLESEG_ANSWERS = ['{a}.', 'Sure, you can find it at {a}.', 'It is found at {a}.', 'It is at {a}.'];
+export const SIMPLESEG_ANSWERS = [
+  '{a}.',
+  'Sure, you can find it at {a}.',
+  'It is found at {a}.',
+  'It is at {a}.',
+];
 
 export type QueryTask =
   | 'text2point'
@@ -27,15 +32,36 @@ export type QueryTask =
   | 'bbox2text'
   | 'mask2text';
 
-export const QUERY_TASKS: QueryTask[] = ['text2point', 'text2bbox', 'text2mask', 'point2mask', 'bbox2mask', 'point2text', 'bbox2text', 'mask2text'];
+export const QUERY_TASKS: QueryTask[] = [
+  'text2point',
+  'text2bbox',
+  'text2mask',
+  'point2mask',
+  'bbox2mask',
+  'point2text',
+  'bbox2text',
+  'mask2text',
+];
 
 /** Question templates per task: `{q}` is the referring text, `{p}`/`{b}`/`{m}` the point, box, mask. */
 export const DEFAULT_QUESTIONS: Record<QueryTask, string[]> = {
   text2point: ['Point to {q} in the image.', 'Where is {q}? Answer with a point.', 'Give one point on {q}.'],
-  text2bbox: ['What is the bounding box of {q} in the image?', 'Output the bounding box of {q}.', 'Locate {q} with a box.'],
+  text2bbox: [
+    'What is the bounding box of {q} in the image?',
+    'Output the bounding box of {q}.',
+    'Locate {q} with a box.',
+  ],
   text2mask: SIMPLESEG_QUESTIONS,
-  point2mask: ['Output the polygon of the object at {p}.', 'Segment the object containing the point {p}.', 'What is the polygon of the object at {p}?'],
-  bbox2mask: ['Output the polygon of the object in {b}.', 'Segment the object inside the box {b}.', 'What is the polygon of the object in the box {b}?'],
+  point2mask: [
+    'Output the polygon of the object at {p}.',
+    'Segment the object containing the point {p}.',
+    'What is the polygon of the object at {p}?',
+  ],
+  bbox2mask: [
+    'Output the polygon of the object in {b}.',
+    'Segment the object inside the box {b}.',
+    'What is the polygon of the object in the box {b}?',
+  ],
   point2text: ['What is the object at {p}?', 'Describe the object at the point {p}.'],
   bbox2text: ['What is the object in {b}?', 'Describe the object inside the box {b}.'],
   mask2text: ['What is the object with the polygon {m}?', 'Describe the region {m}.'],
@@ -82,7 +108,8 @@ function rng(seed: number): () => number {
 
 const shoelace = (poly: Point[]) => {
   let a = 0;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) a += poly[j][0] * poly[i][1] - poly[j][1] * poly[i][0];
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++)
+    a += poly[j][0] * poly[i][1] - poly[j][1] * poly[i][0];
   return Math.abs(a) / 2;
 };
 
@@ -110,10 +137,16 @@ export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
 export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}): Query[] {
   const random = rng(opts.seed ?? 0);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  const derived = target.polygons && target.polygons.flat().length > 0 ? weakLabels(target.polygons) : undefined;
+  const derived =
+    target.polygons && target.polygons.flat().length > 0 ? weakLabels(target.polygons) : undefined;
   const point = target.point ?? derived?.point;
   const bbox = target.bbox ?? derived?.bbox;
-  const has = { text: typeof target.text === 'string' && target.text.length > 0, point: !!point, bbox: !!bbox, mask: !!derived };
+  const has = {
+    text: typeof target.text === 'string' && target.text.length > 0,
+    point: !!point,
+    bbox: !!bbox,
+    mask: !!derived,
+  };
   const needs: Record<QueryTask, Array<keyof typeof has>> = {
     text2point: ['text', 'point'],
     text2bbox: ['text', 'bbox'],
@@ -127,16 +160,32 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
   const tasks = opts.tasks ?? QUERY_TASKS.filter((t) => needs[t].every((k) => has[k]));
   const answers = opts.answers ?? SIMPLESEG_ANSWERS;
   return tasks.map((task) => {
-    if (!needs[task]) throw new GrammarError('INVALID_ARGUMENT', `unknown task ${JSON.stringify(task)}; tasks are ${QUERY_TASKS.join(', ')}`);
+    if (!needs[task])
+      throw new GrammarError(
+        'INVALID_ARGUMENT',
+        `unknown task ${JSON.stringify(task)}; tasks are ${QUERY_TASKS.join(', ')}`,
+      );
     const missing = needs[task].filter((k) => !has[k]);
-    if (missing.length > 0) throw new GrammarError('INVALID_ARGUMENT', `task ${task} needs ${missing.join(' and ')}, which the target lacks`);
+    if (missing.length > 0)
+      throw new GrammarError(
+        'INVALID_ARGUMENT',
+        `task ${task} needs ${missing.join(' and ')}, which the target lacks`,
+      );
     const p = point ? formatPoint(point, opts) : '';
     const b = bbox ? formatBox(bbox, opts) : '';
     const m = target.polygons ? formatPolygons(target.polygons, opts) : '';
-    const fill = (t: string) => t.replaceAll('{q}', target.text ?? '').replaceAll('{p}', p).replaceAll('{b}', b).replaceAll('{m}', m);
+    const fill = (t: string) =>
+      t
+        .replaceAll('{q}', target.text ?? '')
+        .replaceAll('{p}', p)
+        .replaceAll('{b}', b)
+        .replaceAll('{m}', m);
     const question = fill(pick(opts.templates?.[task] ?? DEFAULT_QUESTIONS[task]));
     const output = task.endsWith('2text') ? null : task.endsWith('point') ? p : task.endsWith('bbox') ? b : m;
-    const answer = output === null ? `${(target.text ?? '').replace(/^./, (c) => c.toUpperCase())}.` : pick(answers).replaceAll('{a}', output);
+    const answer =
+      output === null
+        ? `${(target.text ?? '').replace(/^./, (c) => c.toUpperCase())}.`
+        : pick(answers).replaceAll('{a}', output);
     return { task, question, answer };
   });
 }

@@ -80,7 +80,10 @@ export function createStreamParser(opts: ParseOptions = {}): StreamParser {
       return events;
     },
     end() {
-      return parseLocationWithRepairs(started < 0 ? text : text.slice(started), { mode: 'tolerant', ...opts });
+      return parseLocationWithRepairs(started < 0 ? text : text.slice(started), {
+        mode: 'tolerant',
+        ...opts,
+      });
     },
   };
 }

@@ -1,15 +1,19 @@
-import { type Mask, maskToPolygons, type Boundary } from '@seglang/contour';
+import { type Boundary, type Mask, maskToPolygons } from '@seglang/contour';
 import { GrammarError } from './errors';
 import { type FormatOptions, formatPolygons } from './format';
 
 /** Anything that tokenises text: a `@huggingface/tokenizers` Tokenizer, or a function. */
-export type TokenCounter = { encode(text: string): { ids: ArrayLike<number> } | ArrayLike<number> } | ((text: string) => number);
+export type TokenCounter =
+  | { encode(text: string): { ids: ArrayLike<number> } | ArrayLike<number> }
+  | ((text: string) => number);
 
 /** Number of tokens the tokenizer makes of `text` (no special tokens added by us). */
 export function countTokens(text: string, tokenizer: TokenCounter): number {
-  if (typeof text !== 'string') throw new GrammarError('INVALID_ARGUMENT', `text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string')
+    throw new GrammarError('INVALID_ARGUMENT', `text must be a string, got ${typeof text}`);
   if (typeof tokenizer === 'function') return tokenizer(text);
-  if (!tokenizer || typeof tokenizer.encode !== 'function') throw new GrammarError('INVALID_ARGUMENT', 'tokenizer must have an encode(text) method or be a function');
+  if (!tokenizer || typeof tokenizer.encode !== 'function')
+    throw new GrammarError('INVALID_ARGUMENT', 'tokenizer must have an encode(text) method or be a function');
   const out = tokenizer.encode(text);
   return 'ids' in out ? out.ids.length : out.length;
 }
@@ -27,11 +31,20 @@ export interface BudgetOptions extends FormatOptions {
  * @returns ε, or `maxEpsilon` when even that does not fit (check with `countTokens`).
  * @throws GrammarError `INVALID_ARGUMENT` for a budget that is not a positive integer.
  */
-export function epsilonForBudget(mask: Mask, tokenizer: TokenCounter, budget: number, opts: BudgetOptions = {}): number {
-  if (!Number.isInteger(budget) || budget < 1) throw new GrammarError('INVALID_ARGUMENT', `budget must be a positive integer, got ${String(budget)}`);
+export function epsilonForBudget(
+  mask: Mask,
+  tokenizer: TokenCounter,
+  budget: number,
+  opts: BudgetOptions = {},
+): number {
+  if (!Number.isInteger(budget) || budget < 1)
+    throw new GrammarError('INVALID_ARGUMENT', `budget must be a positive integer, got ${String(budget)}`);
   const hi0 = opts.maxEpsilon ?? 0.1;
   const tokensAt = (eps: number) =>
-    countTokens(formatPolygons(maskToPolygons(mask, { epsilon: { normalized: eps }, boundary: opts.boundary }), opts), tokenizer);
+    countTokens(
+      formatPolygons(maskToPolygons(mask, { epsilon: { normalized: eps }, boundary: opts.boundary }), opts),
+      tokenizer,
+    );
   if (tokensAt(0) <= budget) return 0;
   let lo = 0;
   let hi = hi0;

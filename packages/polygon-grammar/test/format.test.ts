@@ -7,7 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatBox, formatNumber, formatPoint, formatPolygon, formatPolygons, type Point, pythonFloatRepr } from '../src';
+import {
+  formatBox,
+  formatNumber,
+  formatPoint,
+  formatPolygon,
+  formatPolygons,
+  type Point,
+  pythonFloatRepr,
+} from '../src';
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -52,18 +60,37 @@ test('10,000 polygons: python and fixed styles match python3 byte for byte', () 
   const dir = mkdtempSync(join(tmpdir(), 'seglang-grammar-'));
   writeFileSync(join(dir, 'in.json'), JSON.stringify({ python: polygons }));
   writeFileSync(join(dir, 'ref.py'), PYTHON);
-  const ref = JSON.parse(execFileSync('python3', [join(dir, 'ref.py'), join(dir, 'in.json')], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  const ref = JSON.parse(
+    execFileSync('python3', [join(dir, 'ref.py'), join(dir, 'in.json')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    }),
+  );
   const mismatches: string[] = [];
   polygons.forEach((p, i) => {
-    if (formatPolygons(p) !== ref.python[i]) mismatches.push(`python #${i}: ${formatPolygons(p)} vs ${ref.python[i]}`);
-    if (formatPolygons(p, { style: 'fixed' }) !== ref.fixed[i]) mismatches.push(`fixed #${i}: ${formatPolygons(p, { style: 'fixed' })} vs ${ref.fixed[i]}`);
+    if (formatPolygons(p) !== ref.python[i])
+      mismatches.push(`python #${i}: ${formatPolygons(p)} vs ${ref.python[i]}`);
+    if (formatPolygons(p, { style: 'fixed' }) !== ref.fixed[i])
+      mismatches.push(`fixed #${i}: ${formatPolygons(p, { style: 'fixed' })} vs ${ref.fixed[i]}`);
   });
   expect(mismatches.slice(0, 5)).toEqual([]);
 });
 
 test('worked examples', () => {
-  expect(formatPolygons([[[0.005, 0.008], [0.156, 0.417]]])).toBe('[[[0.005, 0.008], [0.156, 0.417]]]');
-  expect(formatPolygon([[0, 1], [1, 0]])).toBe('[[0.0, 1.0], [1.0, 0.0]]');
+  expect(
+    formatPolygons([
+      [
+        [0.005, 0.008],
+        [0.156, 0.417],
+      ],
+    ]),
+  ).toBe('[[[0.005, 0.008], [0.156, 0.417]]]');
+  expect(
+    formatPolygon([
+      [0, 1],
+      [1, 0],
+    ]),
+  ).toBe('[[0.0, 1.0], [1.0, 0.0]]');
   expect(formatPoint([0.05, 0.5], { style: 'fixed' })).toBe('[0.050, 0.500]');
   expect(formatBox([0.0005, 0.0015, 0.0025, 0.9995])).toBe('[0.0, 0.002, 0.002, 1.0]'); // half to even
   expect(formatNumber(0.5, { decimals: 0 })).toBe('0.0');

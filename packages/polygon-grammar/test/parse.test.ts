@@ -16,12 +16,24 @@ const locationArb: fc.Arbitrary<Location> = fc.oneof(
   pt.map((point) => ({ kind: 'point' as const, point })),
   fc.tuple(unit, unit, unit, unit).map((bbox) => ({ kind: 'bbox' as const, bbox })),
   fc.array(pt, { minLength: 1, maxLength: 20 }).map((points) => ({ kind: 'polygon' as const, points })),
-  fc.array(fc.array(pt, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 4 }).map((polygons) => ({ kind: 'polygons' as const, polygons })),
+  fc
+    .array(fc.array(pt, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 4 })
+    .map((polygons) => ({ kind: 'polygons' as const, polygons })),
 );
 
 /** The location with every coordinate replaced by the number its formatted text denotes. */
 function rounded(loc: Location, style: 'python' | 'fixed'): Location {
-  return JSON.parse(JSON.stringify(loc, (_k, v) => (typeof v === 'number' ? Number(formatLocation({ kind: 'point', point: [v, 0] }, { style }).slice(1).split(',')[0]) : v)));
+  return JSON.parse(
+    JSON.stringify(loc, (_k, v) =>
+      typeof v === 'number'
+        ? Number(
+            formatLocation({ kind: 'point', point: [v, 0] }, { style })
+              .slice(1)
+              .split(',')[0],
+          )
+        : v,
+    ),
+  );
 }
 
 test('round trip: parseLocation(format(x)) equals x after rounding, every kind, both styles, both modes', () => {
@@ -32,7 +44,10 @@ test('round trip: parseLocation(format(x)) equals x after rounding, every kind, 
       // Tolerant mode gives the same unless it reports a repair (duplicate or closing points are dropped).
       const tolerant = parseLocationWithRepairs(text, { mode: 'tolerant', kind: loc.kind });
       if (tolerant.repairs.length === 0) expect(tolerant.location).toEqual(rounded(loc, style));
-      else expect(tolerant.repairs.every((r) => r.kind === 'duplicate-point' || r.kind === 'closing-point')).toBe(true);
+      else
+        expect(
+          tolerant.repairs.every((r) => r.kind === 'duplicate-point' || r.kind === 'closing-point'),
+        ).toBe(true);
     }),
     { numRuns: 2000 },
   );
@@ -58,23 +73,46 @@ describe('strict mode accepts only the exact grammar', () => {
   });
   test('kind mismatch and out-of-range values', () => {
     expect(() => parseLocation('[0.1, 0.2]', { kind: 'bbox' })).toThrow(/expected a bbox, found a point/);
-    expect(() => parseLocation('[0.1, 1.2]')).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', offset: 6 }));
+    expect(() => parseLocation('[0.1, 1.2]')).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_RANGE', offset: 6 }),
+    );
   });
 });
 
 describe('tolerant mode repairs what models emit, reporting each repair', () => {
-  const repairs = (text: string, kind?: Location['kind']) => parseLocationWithRepairs(text, { mode: 'tolerant', kind });
+  const repairs = (text: string, kind?: Location['kind']) =>
+    parseLocationWithRepairs(text, { mode: 'tolerant', kind });
   test('truncated output and a dangling half point', () => {
     const r = repairs('[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7');
-    expect(r.location).toEqual({ kind: 'polygons', polygons: [[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]] });
+    expect(r.location).toEqual({
+      kind: 'polygons',
+      polygons: [
+        [
+          [0.1, 0.2],
+          [0.3, 0.4],
+          [0.5, 0.6],
+        ],
+      ],
+    });
     expect(r.repairs.map((x) => x.kind)).toEqual(['truncated', 'dangling-half-point']);
   });
   test('trailing comma, extra spaces, missing comma', () => {
-    expect(repairs('[ [0.1,0.2] ,[0.3 0.4], [0.5, 0.6], ]').repairs.map((x) => x.kind).sort()).toEqual(['missing-comma', 'spacing', 'trailing-comma']);
+    expect(
+      repairs('[ [0.1,0.2] ,[0.3 0.4], [0.5, 0.6], ]')
+        .repairs.map((x) => x.kind)
+        .sort(),
+    ).toEqual(['missing-comma', 'spacing', 'trailing-comma']);
   });
   test('duplicate consecutive points and a closing point equal to the first', () => {
     const r = repairs('[[0.1, 0.2], [0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.1, 0.2]]');
-    expect(r.location).toEqual({ kind: 'polygon', points: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]] });
+    expect(r.location).toEqual({
+      kind: 'polygon',
+      points: [
+        [0.1, 0.2],
+        [0.3, 0.4],
+        [0.5, 0.6],
+      ],
+    });
     expect(r.repairs.map((x) => x.kind)).toEqual(['duplicate-point', 'closing-point']);
   });
   test('values slightly outside [0, 1] are clamped; far outside is an error', () => {
@@ -82,7 +120,9 @@ describe('tolerant mode repairs what models emit, reporting each repair', () => 
     expect(() => repairs('[1.5, 0.2]')).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', offset: 1 }));
   });
   test('a single polygon where a list of polygons was asked for is wrapped', () => {
-    expect(repairs('[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]', 'polygons').repairs.map((x) => x.kind)).toEqual(['wrapped']);
+    expect(repairs('[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]', 'polygons').repairs.map((x) => x.kind)).toEqual([
+      'wrapped',
+    ]);
   });
 });
 
@@ -115,7 +155,13 @@ test('the stream parser emits points as they complete', () => {
   ]);
   const single = createStreamParser();
   expect(single.push('[[0.1, 0.2], [0.3, 0.4]')).toHaveLength(2);
-  expect(single.end().location).toEqual({ kind: 'polygon', points: [[0.1, 0.2], [0.3, 0.4]] });
+  expect(single.end().location).toEqual({
+    kind: 'polygon',
+    points: [
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ],
+  });
 });
 
 describe('bad input → GrammarError with code and offset, never a hang', () => {

@@ -1,0 +1,91 @@
+import { type Mask, maskToPolygons, polygonsToMask } from '@seglang/contour';
+import {
+  buildQueries,
+  countTokens,
+  epsilonForBudget,
+  formatPolygons,
+  GrammarError,
+  parseLocation,
+  QUERY_TASKS,
+  SIMPLESEG_ANSWERS,
+  SIMPLESEG_QUESTIONS,
+  weakLabels,
+} from '../src';
+import { qwen3 } from './helpers';
+
+const polygons: [number, number][][] = [
+  [
+    [0.1, 0.1],
+    [0.5, 0.1],
+    [0.5, 0.2],
+    [0.2, 0.2],
+    [0.2, 0.6],
+    [0.1, 0.6],
+  ],
+]; // an L
+
+test('weak labels: the box is the min/max, the point lies inside the mask (even for an L shape)', () => {
+  const { bbox, point } = weakLabels(polygons);
+  expect(bbox).toEqual([0.1, 0.1, 0.5, 0.6]);
+  const mask = polygonsToMask(polygons, 1000, 1000, { normalized: true });
+  expect(mask.data[Math.floor(point[1] * 1000) * 1000 + Math.floor(point[0] * 1000)]).toBe(1);
+});
+
+test('every task from the 4-tuple, with SimpleSeg templates for text → mask; deterministic for a seed', () => {
+  const q = buildQueries({ text: 'the dog on the left', polygons }, { seed: 7 });
+  expect(q.map((x) => x.task)).toEqual(QUERY_TASKS);
+  const t2m = q.find((x) => x.task === 'text2mask')!;
+  expect(SIMPLESEG_QUESTIONS.map((t) => t.replace('{q}', 'the dog on the left'))).toContain(t2m.question);
+  const a = formatPolygons(polygons);
+  expect(SIMPLESEG_ANSWERS.map((t) => t.replace('{a}', a))).toContain(t2m.answer);
+  expect(buildQueries({ text: 'the dog on the left', polygons }, { seed: 7 })).toEqual(q);
+  const seeds = new Set(
+    Array.from(
+      { length: 30 },
+      (_, s) => buildQueries({ text: 'x', polygons }, { seed: s, tasks: ['text2mask'] })[0].question,
+    ),
+  );
+  expect(seeds.size).toBeGreaterThan(3);
+  // Answers parse back to the targets.
+  expect(parseLocation(q.find((x) => x.task === 'text2bbox')!.answer.replace(/^[^[]*|[^\]]*$/g, ''))).toEqual(
+    { kind: 'bbox', bbox: [0.1, 0.1, 0.5, 0.6] },
+  );
+  expect(q.find((x) => x.task === 'point2text')!.answer).toBe('The dog on the left.');
+});
+
+test('tasks whose inputs are missing are skipped, or rejected when asked for', () => {
+  expect(buildQueries({ text: 'a cat', bbox: [0.1, 0.2, 0.3, 0.4] }).map((x) => x.task)).toEqual([
+    'text2bbox',
+    'bbox2text',
+  ]);
+  expect(() => buildQueries({ text: 'a cat' }, { tasks: ['text2mask'] })).toThrow(GrammarError);
+  expect(() => buildQueries({ text: 'a cat' }, { tasks: ['mask2mask' as never] })).toThrow(/unknown task/);
+});
+
+describe('token budget with the real Qwen3 tokenizer', () => {
+  const tokenizer = qwen3();
+  const mask: Mask = { width: 400, height: 300, data: new Uint8Array(400 * 300) };
+  for (let y = 0; y < 300; y++)
+    for (let x = 0; x < 400; x++) {
+      const r = 100 + 30 * Math.sin(8 * Math.atan2(y - 150, x - 200));
+      if ((x - 200) ** 2 + (y - 150) ** 2 <= r * r) mask.data[y * 400 + x] = 1;
+    }
+
+  test('countTokens counts Qwen3 tokens', () => {
+    expect(countTokens('[[[0.5, 0.25]]]', tokenizer)).toBe(tokenizer.encode('[[[0.5, 0.25]]]').ids.length);
+    expect(countTokens('abc', (t) => t.length)).toBe(3);
+  });
+
+  test('epsilonForBudget finds the smallest ε whose text fits the budget', () => {
+    const full = countTokens(formatPolygons(maskToPolygons(mask, { epsilon: 0 })), tokenizer);
+    for (const budget of [400, 220]) {
+      expect(full).toBeGreaterThan(budget);
+      const eps = epsilonForBudget(mask, tokenizer, budget);
+      const at = (e: number) =>
+        countTokens(formatPolygons(maskToPolygons(mask, { epsilon: { normalized: e } })), tokenizer);
+      expect(at(eps)).toBeLessThanOrEqual(budget);
+      expect(at(eps * 0.9)).toBeGreaterThan(budget * 0.9); // not far below the budget
+    }
+    expect(epsilonForBudget(mask, tokenizer, 100000)).toBe(0);
+  });
+});
