@@ -32,6 +32,23 @@ type Num = { offset: number; value: number };
 const isNum = (x: Node | Num): x is Num => 'value' in x;
 
 const MAX_DEPTH = 3;
+
+/**
+ * An internal parse failure. Not an Error: capturing a stack trace for every rejected candidate
+ * made extraction from adversarial text thousands of times slower. Public entry points turn it
+ * into a GrammarError.
+ */
+class Failure {
+  constructor(
+    readonly code: GrammarError['code'],
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
+
+function toGrammarError(err: unknown): unknown {
+  return err instanceof Failure ? new GrammarError(err.code, err.message, err.offset) : err;
+}
 const STRICT_NUMBER = /\d+\.\d+/y;
 const LOOSE_NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
 
@@ -61,7 +78,7 @@ function scan(
     spacingReported = true;
   };
   const fail = (code: 'UNEXPECTED_CHARACTER' | 'UNEXPECTED_END', at: number, what: string): never => {
-    throw new GrammarError(code, `${what} at offset ${at}, found ${describe(text, at)}`, at);
+    throw new Failure(code, `${what} at offset ${at}, found ${describe(text, at)}`, at);
   };
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
@@ -91,7 +108,7 @@ function scan(
           repairs.push({ kind: 'truncated', offset: i });
           return { root, end: i };
         }
-        throw new GrammarError('TOO_DEEP', `brackets nested deeper than ${MAX_DEPTH} at offset ${i}`, i);
+        throw new Failure('TOO_DEEP', `brackets nested deeper than ${MAX_DEPTH} at offset ${i}`, i);
       }
       const node: Node = { offset: i, items: [] };
       top.items.push(node);
@@ -135,11 +152,7 @@ function scan(
       if (!tolerant && !sawComma && top.items.length > 0) fail('UNEXPECTED_CHARACTER', i, "expected ', '");
       const value = Number(m[0]);
       if (!Number.isFinite(value))
-        throw new GrammarError(
-          'INVALID_NUMBER',
-          `number ${JSON.stringify(m[0])} at offset ${i} is not finite`,
-          i,
-        );
+        throw new Failure('INVALID_NUMBER', `number ${JSON.stringify(m[0])} at offset ${i} is not finite`, i);
       top.items.push({ offset: i, value });
       expectValue = false;
       sawComma = false;
@@ -151,11 +164,7 @@ function scan(
       return { root, end: i };
     }
     if (/[0-9\-+.]/.test(ch) || /\p{Nd}/u.test(ch))
-      throw new GrammarError(
-        'INVALID_NUMBER',
-        `malformed number at offset ${i}, found ${describe(text, i)}`,
-        i,
-      );
+      throw new Failure('INVALID_NUMBER', `malformed number at offset ${i}, found ${describe(text, i)}`, i);
     fail('UNEXPECTED_CHARACTER', i, 'unexpected character');
   }
   return { root, end: i };
@@ -177,11 +186,11 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
   const tol = opts.clampTolerance ?? 0.02;
   const num = (x: Node | Num): number => {
     if (!isNum(x))
-      throw new GrammarError('WRONG_KIND', `expected a number at offset ${x.offset}, found a list`, x.offset);
+      throw new Failure('WRONG_KIND', `expected a number at offset ${x.offset}, found a list`, x.offset);
     let v = x.value;
     if (v < 0 || v > 1) {
       if (!tolerant || v < -tol || v > 1 + tol) {
-        throw new GrammarError(
+        throw new Failure(
           'OUT_OF_RANGE',
           `coordinate ${v} at offset ${x.offset} is outside [0, 1]`,
           x.offset,
@@ -196,7 +205,7 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
     const pts: Point[] = [];
     for (const item of node.items) {
       if (isNum(item))
-        throw new GrammarError(
+        throw new Failure(
           'WRONG_KIND',
           `expected a point [x, y] at offset ${item.offset}, found a number`,
           item.offset,
@@ -210,7 +219,7 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
           repairs.push({ kind: 'dangling-half-point', offset: item.offset });
           continue;
         }
-        throw new GrammarError(
+        throw new Failure(
           'WRONG_KIND',
           `a point must have 2 coordinates, found ${item.items.length} at offset ${item.offset}`,
           item.offset,
@@ -246,9 +255,9 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
     if (values.length === 2) loc = { kind: 'point', point: [num(values[0]), num(values[1])] };
     else if (values.length === 4) loc = { kind: 'bbox', bbox: values.map(num) as Box };
     else if (values.length === 0)
-      throw new GrammarError('EMPTY', `empty location at offset ${root.offset}`, root.offset);
+      throw new Failure('EMPTY', `empty location at offset ${root.offset}`, root.offset);
     else
-      throw new GrammarError(
+      throw new Failure(
         'WRONG_KIND',
         `a list of ${values.length} numbers at offset ${root.offset} is neither a point (2) nor a box (4)`,
         root.offset,
@@ -256,18 +265,18 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
   } else if (depth === 2) {
     loc = { kind: 'polygon', points: polygon(root) };
     if (loc.points.length === 0)
-      throw new GrammarError('EMPTY', `polygon at offset ${root.offset} has no points`, root.offset);
+      throw new Failure('EMPTY', `polygon at offset ${root.offset} has no points`, root.offset);
   } else {
     const polygons: Point[][] = [];
     for (const item of root.items) {
       if (isNum(item))
-        throw new GrammarError(
+        throw new Failure(
           'WRONG_KIND',
           `expected a polygon at offset ${item.offset}, found a number`,
           item.offset,
         );
       if (depthOf(item) !== 2 && item.items.length > 0)
-        throw new GrammarError(
+        throw new Failure(
           'WRONG_KIND',
           `expected a polygon [[x, y], ...] at offset ${item.offset}`,
           item.offset,
@@ -275,14 +284,14 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
       const pts = polygon(item);
       if (pts.length === 0) {
         if (!tolerant)
-          throw new GrammarError('EMPTY', `polygon at offset ${item.offset} has no points`, item.offset);
+          throw new Failure('EMPTY', `polygon at offset ${item.offset} has no points`, item.offset);
         repairs.push({ kind: 'empty-polygon', offset: item.offset });
         continue;
       }
       polygons.push(pts);
     }
     if (polygons.length === 0)
-      throw new GrammarError('EMPTY', `no polygon with points at offset ${root.offset}`, root.offset);
+      throw new Failure('EMPTY', `no polygon with points at offset ${root.offset}`, root.offset);
     loc = { kind: 'polygons', polygons };
   }
   if (opts.kind && opts.kind !== loc.kind) {
@@ -290,7 +299,7 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
       repairs.push({ kind: 'wrapped', offset: root.offset });
       return { kind: 'polygons', polygons: [loc.points] };
     }
-    throw new GrammarError(
+    throw new Failure(
       'WRONG_KIND',
       `expected a ${opts.kind}, found a ${loc.kind} at offset ${root.offset}`,
       root.offset,
@@ -344,16 +353,20 @@ export function parseLocationWithRepairs(
       start,
     );
   const repairs: Repair[] = [];
-  const { root, end } = scan(text, start, tolerant, false, repairs);
-  let after = end;
-  if (tolerant) while (after < text.length && /\s/.test(text[after])) after++;
-  if (after < text.length)
-    throw new GrammarError(
-      'UNEXPECTED_CHARACTER',
-      `unexpected text after the location at offset ${after}, found ${describe(text, after)}`,
-      after,
-    );
-  return { location: interpret(root, opts, repairs), repairs };
+  try {
+    const { root, end } = scan(text, start, tolerant, false, repairs);
+    let after = end;
+    if (tolerant) while (after < text.length && /\s/.test(text[after])) after++;
+    if (after < text.length)
+      throw new GrammarError(
+        'UNEXPECTED_CHARACTER',
+        `unexpected text after the location at offset ${after}, found ${describe(text, after)}`,
+        after,
+      );
+    return { location: interpret(root, opts, repairs), repairs };
+  } catch (err) {
+    throw toGrammarError(err);
+  }
 }
 
 export interface ExtractedLocation {
@@ -381,6 +394,13 @@ export function extractLocations(answer: string, opts: ParseOptions = {}): Extra
     let run = i;
     while (run < answer.length && answer[run] === '[') run++;
     if (run - i > MAX_DEPTH) i = run - MAX_DEPTH;
+    // Cheap look-ahead: a location's '[' is followed by another '[' or a number.
+    let k = run;
+    while (k < answer.length && answer[k] === ' ') k++;
+    if (k >= answer.length || !/[0-9.+-]/.test(answer[k])) {
+      i = answer.indexOf('[', Math.max(run, i + 1));
+      continue;
+    }
     const repairs: Repair[] = [];
     let next = i + 1;
     try {
@@ -389,7 +409,7 @@ export function extractLocations(answer: string, opts: ParseOptions = {}): Extra
       const location = interpret(root, { ...opts, mode: tolerant ? 'tolerant' : 'strict' }, repairs);
       out.push({ location, start: i, end, repairs });
     } catch (err) {
-      if (!(err instanceof GrammarError)) throw err;
+      if (!(err instanceof Failure)) throw err;
       next = Math.max(err.offset, i + 1);
     }
     i = answer.indexOf('[', next);

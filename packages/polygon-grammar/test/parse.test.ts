@@ -185,6 +185,13 @@ describe('bad input → GrammarError with code and offset, never a hang', () => 
     p.push(big);
     expect(() => p.end()).toThrow(GrammarError);
   });
+  test('10 MB of brackets around letters (every "[" a rejected candidate)', () => {
+    const big = '[a'.repeat(5_000_000);
+    expect(extractLocations(big)).toEqual([]);
+    expect(() => parseLocation(big)).toThrow(
+      expect.objectContaining({ code: 'UNEXPECTED_CHARACTER', offset: 1 }),
+    );
+  });
   test('10 MB of numbers without a closing bracket', () => {
     const big = `[${'0.5, '.repeat(2_000_000)}`;
     expect(() => parseLocation(big)).toThrow(expect.objectContaining({ code: 'UNEXPECTED_END' }));
