@@ -51,7 +51,7 @@ function cocoLike(size, seed) {
 }
 
 function median(fn, runs) {
-  for (let i = 0; i < 3; i++) fn(); // warm up the JIT
+  for (let i = 0; i < 15; i++) fn(); // warm up the JIT
   const times = [];
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
