@@ -98,3 +98,29 @@ test('worked examples', () => {
   expect(pythonFloatRepr(1.5e16)).toBe('1.5e+16');
   expect(pythonFloatRepr(-0)).toBe('-0.0');
 });
+
+test('bad input to the formatters → GrammarError naming the value', () => {
+  expect(() => formatPoint([Number.NaN, 0.5])).toThrow(
+    expect.objectContaining({ code: 'INVALID_NUMBER', message: expect.stringMatching(/point\[0\]/) }),
+  );
+  expect(() =>
+    formatPolygons([
+      [
+        [0.1, 0.2],
+        [0.3, Number.POSITIVE_INFINITY],
+      ],
+    ]),
+  ).toThrow(
+    expect.objectContaining({
+      code: 'INVALID_NUMBER',
+      message: expect.stringMatching(/polygons\[0\]\[1\]\[1\]/),
+    }),
+  );
+  expect(() => formatBox([0, 0, 1] as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  expect(() => formatPoint([0.5, 0.5], { style: 'sci' as never })).toThrow(
+    expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+  );
+  expect(() => formatPoint([0.5, 0.5], { decimals: -1 })).toThrow(
+    expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+  );
+});

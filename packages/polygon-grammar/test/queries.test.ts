@@ -87,5 +87,7 @@ describe('token budget with the real Qwen3 tokenizer', () => {
       expect(at(eps * 0.9)).toBeGreaterThan(budget * 0.9); // not far below the budget
     }
     expect(epsilonForBudget(mask, tokenizer, 100000)).toBe(0);
+    expect(() => epsilonForBudget(mask, tokenizer, 0)).toThrow(GrammarError);
+    expect(() => countTokens(7 as never, tokenizer)).toThrow(GrammarError);
   });
 });

@@ -192,5 +192,12 @@ describe('bad input → RqError with a code naming the argument', () => {
         .message,
     ).toMatch(/no codebook tensors/);
     expect(err(() => ResidualQuantizer.fromNpy(new Uint8Array(20))).message).toMatch(/NUMPY/);
+    // An unsupported dtype, built by hand: I64 is not a float type.
+    const i64 = handMadeSafetensors([['codebooks', 'F64', [1, 1, 1], [1]]]);
+    i64.set(new TextEncoder().encode('"I64"'), new TextDecoder().decode(i64).indexOf('"F64"'));
+    expect(err(() => ResidualQuantizer.fromSafetensors(i64))).toMatchObject({
+      code: 'INVALID_FILE',
+      message: expect.stringMatching(/unsupported dtype "I64"/),
+    });
   });
 });
