@@ -34,8 +34,16 @@ export {
   bboxIou,
   type CocoRle,
   countsToString,
+  // Low-level run lists, without validation: for hot loops that score many masks.
+  decodeRuns,
+  encodeRuns,
+  mergeRuns,
+  polygonRuns,
   type Runs,
   rle,
+  runsArea,
+  runsIntersectionUnion,
   stringToCounts,
+  toRuns,
   type UncompressedRle,
 } from './rle';

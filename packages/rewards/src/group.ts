@@ -1,0 +1,100 @@
+import { RewardError } from './errors';
+
+function checkGroups(rewards: ArrayLike<number>, groupSize: number): void {
+  if (!Number.isInteger(groupSize) || groupSize < 1)
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `groupSize must be a positive integer, got ${String(groupSize)}`,
+    );
+  if (rewards.length % groupSize !== 0)
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `rewards has ${rewards.length} values, not a multiple of groupSize ${groupSize}`,
+    );
+  for (let i = 0; i < rewards.length; i++) {
+    if (!Number.isFinite(rewards[i]))
+      throw new RewardError('INVALID_ARGUMENT', `rewards[${i}] is ${rewards[i]}`);
+  }
+}
+
+function groupMoments(rewards: ArrayLike<number>, start: number, n: number): { mean: number; std: number } {
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += rewards[start + i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (rewards[start + i] - mean) ** 2;
+  // Unbiased (n − 1), as torch.std in the GRPO implementations of TRL and verl.
+  return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
+}
+
+/**
+ * GRPO group advantages: rewards come in consecutive groups of `groupSize` rollouts of one prompt;
+ * each advantage is `(r − mean_group) / (std_group + ε)` (or `r − mean_group` without `normalizeStd`).
+ * std is unbiased (n − 1), as torch.std.
+ * @example groupAdvantages([1, 0, 0, 1], 2); // → [0.7071…, −0.7071…, −0.7071…, 0.7071…]
+ */
+export function groupAdvantages(
+  rewards: ArrayLike<number>,
+  groupSize: number,
+  opts: { normalizeStd?: boolean; epsilon?: number } = {},
+): Float64Array {
+  checkGroups(rewards, groupSize);
+  const normalize = opts.normalizeStd ?? true;
+  const eps = opts.epsilon ?? 1e-6;
+  const out = new Float64Array(rewards.length);
+  for (let g = 0; g < rewards.length; g += groupSize) {
+    const { mean, std } = groupMoments(rewards, g, groupSize);
+    for (let i = 0; i < groupSize; i++)
+      out[g + i] = normalize ? (rewards[g + i] - mean) / (std + eps) : rewards[g + i] - mean;
+  }
+  return out;
+}
+
+/** GSPO's sequence-level importance ratio: `exp(mean over tokens of (log π_new − log π_old))`. */
+export function gspoSequenceRatio(logProbsNew: ArrayLike<number>, logProbsOld: ArrayLike<number>): number {
+  if (logProbsNew.length !== logProbsOld.length || logProbsNew.length === 0) {
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `log-prob arrays must be non-empty and of one length, got ${logProbsNew.length} and ${logProbsOld.length}`,
+    );
+  }
+  let s = 0;
+  for (let i = 0; i < logProbsNew.length; i++) s += logProbsNew[i] - logProbsOld[i];
+  return Math.exp(s / logProbsNew.length);
+}
+
+/**
+ * GSPO's clipped objective term for one sequence: `min(s·A, clip(s, 1 − εlow, 1 + εhigh)·A)`.
+ * Defaults are the SimpleSeg paper's clip range [3e-4, 4e-4].
+ */
+export function gspoObjective(
+  ratio: number,
+  advantage: number,
+  opts: { clipLow?: number; clipHigh?: number } = {},
+) {
+  const low = opts.clipLow ?? 3e-4;
+  const high = opts.clipHigh ?? 4e-4;
+  const clippedRatio = Math.min(Math.max(ratio, 1 - low), 1 + high);
+  const unclipped = ratio * advantage;
+  const clipped = clippedRatio * advantage;
+  return { objective: Math.min(unclipped, clipped), unclipped, clipped, isClipped: clipped < unclipped };
+}
+
+/** Per-batch monitoring: mean/std per group and the share of groups whose rewards all agree (no signal). */
+export function groupStats(rewards: ArrayLike<number>, groupSize: number) {
+  checkGroups(rewards, groupSize);
+  const groups: Array<{ mean: number; std: number }> = [];
+  let zero = 0;
+  for (let g = 0; g < rewards.length; g += groupSize) {
+    const m = groupMoments(rewards, g, groupSize);
+    groups.push(m);
+    if (m.std === 0) zero++;
+  }
+  const all = groupMoments(rewards, 0, rewards.length);
+  return {
+    groups,
+    mean: all.mean,
+    std: all.std,
+    zeroVarianceShare: groups.length ? zero / groups.length : 0,
+  };
+}

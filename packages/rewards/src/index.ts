@@ -1,0 +1,32 @@
+export { RewardError, type RewardErrorCode } from './errors';
+export { type PreparedGroundTruth, prepareGroundTruth, type SimplesegGroundTruth } from './ground-truth';
+export { groupAdvantages, groupStats, gspoObjective, gspoSequenceRatio } from './group';
+export {
+  boundaryFScore,
+  boxFromPolygons,
+  boxIou,
+  chamferDistance,
+  ReferringSegmentationMeter,
+  recAccuracy,
+  tokensPerMaskStats,
+} from './metrics';
+export { combineRewards, type RewardResult } from './result';
+export {
+  maskWordMatchReward,
+  nonRepeatReward,
+  noTargetReward,
+  samtokReward,
+  thinkFormatReward,
+} from './samtok';
+export {
+  centroidDistanceReward,
+  formatReward,
+  lengthPenalty,
+  type MaskIouOptions,
+  maskIouReward,
+  predictedPolygons,
+  rasterizePrediction,
+  rleCentroid,
+  type SimplesegRewardConfig,
+  simplesegReward,
+} from './simpleseg';

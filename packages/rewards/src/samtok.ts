@@ -1,0 +1,91 @@
+import { parseMaskWords } from '@seglang/rq-tokenizer';
+import { combineRewards, type RewardResult } from './result';
+
+const words = (text: string) =>
+  typeof text === 'string' ? parseMaskWords(text, { mode: 'strict' }).map((m) => m.codes) : [];
+const key = (codes: number[]) => codes.join(',');
+
+/**
+ * SAMTok's answer-matching reward: masks extracted strictly from both texts; both empty → 1;
+ * TP = Σ over unique predicted masks of the best grade against the unique ground-truth masks
+ * (same codes → 1.0; same level-1 code → 0.4; else 0); reward = TP / max(N_pred counting duplicates, N_gt).
+ */
+export function maskWordMatchReward(response: string, groundTruth: string): RewardResult {
+  const pred = words(response);
+  const gt = words(groundTruth);
+  if (pred.length === 0 && gt.length === 0) return { value: 1, reason: 'no masks in either' };
+  if (pred.length === 0) return { value: 0, reason: `no mask words in the response, ${gt.length} expected` };
+  const uniquePred = [...new Map(pred.map((c) => [key(c), c])).values()];
+  const uniqueGt = [...new Map(gt.map((c) => [key(c), c])).values()];
+  let tp = 0;
+  for (const p of uniquePred) {
+    let best = 0;
+    for (const g of uniqueGt) {
+      if (key(p) === key(g)) best = 1;
+      else if (p[0] === g[0]) best = Math.max(best, 0.4);
+    }
+    tp += best;
+  }
+  const value = tp / Math.max(pred.length, gt.length);
+  return { value, reason: `TP ${tp} over max(${pred.length} predicted, ${gt.length} expected)` };
+}
+
+/** 1 when the response has no mask words and contains the ground-truth text (e.g. `No target.`); 0.2 if no masks but the text is absent; else 0. */
+export function noTargetReward(response: string, groundTruthText = 'No target.'): RewardResult {
+  if (typeof response !== 'string') return { value: 0, reason: 'response is not a string' };
+  if (words(response).length > 0) return { value: 0, reason: 'mask words where no target was expected' };
+  return response.includes(groundTruthText)
+    ? { value: 1, reason: `no masks and ${JSON.stringify(groundTruthText)}` }
+    : { value: 0.2, reason: `no masks, but without ${JSON.stringify(groundTruthText)}` };
+}
+
+/** 0 when any mask word (`<|mt_dddd|>`) occurs more than `maxRepeats` (3) times, else 1. */
+export function nonRepeatReward(text: string, maxRepeats = 3): RewardResult {
+  if (typeof text !== 'string') return { value: 0, reason: 'text is not a string' };
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/<\|mt_\d{4}\|>/g)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  for (const [w, n] of counts)
+    if (n > maxRepeats) return { value: 0, reason: `${w} occurs ${n} times (> ${maxRepeats})` };
+  return { value: 1, reason: 'no mask word repeated too often' };
+}
+
+const THINK = /^<think>([\s\S]*?)<\/think>\s*<answer>([\s\S]*?)<\/answer>$/;
+
+/** 1 when the whole response is `<think>…</think>` then `<answer>…</answer>`, else 0. */
+export function thinkFormatReward(response: string): RewardResult {
+  return typeof response === 'string' && THINK.test(response)
+    ? { value: 1, reason: 'think/answer format' }
+    : { value: 0, reason: 'not <think>…</think><answer>…</answer>' };
+}
+
+/**
+ * The SAMTok RL reward for thinking tasks: accuracy (mask-word matching, or the no-target reward
+ * when the ground truth has no masks) + think format + non-repeat of the think part + non-repeat of
+ * the answer part. Weights default to 1 each.
+ */
+export function samtokReward(
+  config: {
+    weights?: Partial<Record<'accuracy' | 'format' | 'thinkRepeat' | 'answerRepeat', number>>;
+    noTargetText?: string;
+  } = {},
+) {
+  const weights = { accuracy: 1, format: 1, thinkRepeat: 1, answerRepeat: 1, ...config.weights };
+  return (response: string, groundTruth: string): RewardResult => {
+    const text = typeof response === 'string' ? response : '';
+    const m = THINK.exec(text);
+    const answer = m ? m[2] : text;
+    const accuracy =
+      words(groundTruth).length === 0
+        ? noTargetReward(answer, config.noTargetText ?? 'No target.')
+        : maskWordMatchReward(answer, groundTruth);
+    return combineRewards(
+      {
+        accuracy,
+        format: thinkFormatReward(text),
+        thinkRepeat: m ? nonRepeatReward(m[1]) : { value: 0, reason: 'no think part' },
+        answerRepeat: nonRepeatReward(answer),
+      },
+      weights,
+    );
+  };
+}

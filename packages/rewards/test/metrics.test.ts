@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Mask, rle } from '@seglang/contour';
+import {
+  boundaryFScore,
+  boxFromPolygons,
+  chamferDistance,
+  ReferringSegmentationMeter,
+  recAccuracy,
+  tokensPerMaskStats,
+} from '../src';
+
+const mask = (w: number, h: number, pixels: Array<[number, number]>): Mask => {
+  const m = { width: w, height: h, data: new Uint8Array(w * h) };
+  for (const [x, y] of pixels) m.data[y * w + x] = 1;
+  return m;
+};
+
+test('ReferringSegmentationMeter: cIoU, gIoU, N-acc, T-acc and Pr@k on a hand-computed batch (GRES conventions)', () => {
+  const gt4 = mask(4, 4, [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ]);
+  const pred2 = mask(4, 4, [
+    [0, 0],
+    [1, 0],
+  ]);
+  const empty = mask(4, 4, []);
+  const pred3 = mask(4, 4, [
+    [3, 3],
+    [2, 3],
+    [3, 2],
+  ]);
+  const gt2 = mask(4, 4, [
+    [2, 2],
+    [3, 2],
+  ]);
+  for (const referenceCompatible of [false, true]) {
+    const meter = new ReferringSegmentationMeter({ referenceCompatible });
+    expect(meter.add(pred2, gt4)).toBe(0.5); // I 2, U 4
+    expect(meter.add(empty, empty)).toBe(1); // no target, correctly empty
+    expect(meter.add(pred3, null)).toBe(0); // no target, 3 pixels predicted: U += 3
+    expect(meter.add(null, gt2)).toBe(0); // target missed: U += 2
+    const r = meter.result();
+    expect(r.cIoU).toBeCloseTo(2 / 9, 12);
+    expect(r.gIoU).toBeCloseTo(1.5 / 4, 12);
+    expect((r as Record<string, number>)['Pr@0.5']).toBe(0.5);
+    expect((r as Record<string, number>)['Pr@0.9']).toBe(0.25);
+    expect(r.nAcc).toBeCloseTo(referenceCompatible ? 1 / 3 : 1 / 2, 12);
+    expect(r.tAcc).toBeCloseTo(referenceCompatible ? 1 / 3 : 1 / 2, 12);
+  }
+});
+
+test('per-sample IoU agrees with the pycocotools golden vectors', () => {
+  const golden = JSON.parse(readFileSync(join(__dirname, 'fixtures/coco-golden.json'), 'utf8'));
+  let compared = 0;
+  for (const img of golden.masks.slice(0, 30)) {
+    const rs = img.counts.map((counts: string) => ({ size: [img.h, img.w] as [number, number], counts }));
+    rs.forEach((d: { size: [number, number]; counts: string }, di: number) =>
+      rs.forEach((g: { size: [number, number]; counts: string }, gi: number) => {
+        if (img.iscrowd[gi] || rle.area(g) === 0) return;
+        const iou = new ReferringSegmentationMeter().add(d, g);
+        expect(Math.abs(iou - img.iou[di][gi])).toBeLessThanOrEqual(1e-12);
+        compared++;
+      }),
+    );
+  }
+  expect(compared).toBeGreaterThan(50);
+});
+
+test('recAccuracy: strict > 0.5 by default, ≥ 0.5 as an option; boxes from polygons by min/max', () => {
+  const box = boxFromPolygons([
+    [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+    ],
+  ])!;
+  expect(box).toEqual([0, 0, 2, 1]);
+  // IoU of [0,0,2,1] with [0,0,1,1] is exactly 0.5.
+  expect(
+    recAccuracy(
+      [box, null],
+      [
+        [0, 0, 1, 1],
+        [0, 0, 1, 1],
+      ],
+    ),
+  ).toBe(0);
+  expect(
+    recAccuracy(
+      [box, null],
+      [
+        [0, 0, 1, 1],
+        [0, 0, 1, 1],
+      ],
+      { inclusive: true },
+    ),
+  ).toBe(0.5);
+});
+
+test('boundary F-score and Chamfer distance', () => {
+  const a = mask(
+    10,
+    10,
+    Array.from({ length: 16 }, (_, i) => [2 + (i % 4), 2 + Math.floor(i / 4)] as [number, number]),
+  );
+  const shifted = mask(
+    10,
+    10,
+    Array.from({ length: 16 }, (_, i) => [3 + (i % 4), 2 + Math.floor(i / 4)] as [number, number]),
+  );
+  expect(boundaryFScore(a, a, 0)).toBe(1);
+  expect(boundaryFScore(a, shifted, 1)).toBe(1);
+  expect(boundaryFScore(a, shifted, 0)).toBeLessThan(1);
+  expect(
+    chamferDistance(
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [[0, 1]],
+    ),
+  ).toBeCloseTo(((1 + Math.SQRT2) / 2 + 1) / 2, 12);
+  expect(tokensPerMaskStats([10, 30, 20, 40])).toEqual({
+    count: 4,
+    mean: 25,
+    median: 30,
+    p90: 40,
+    min: 10,
+    max: 40,
+  });
+});

@@ -1,0 +1,117 @@
+import { formatMaskWords } from '@seglang/rq-tokenizer';
+import fc from 'fast-check';
+import {
+  groupAdvantages,
+  groupStats,
+  gspoObjective,
+  gspoSequenceRatio,
+  maskWordMatchReward,
+  nonRepeatReward,
+  noTargetReward,
+  RewardError,
+  samtokReward,
+  thinkFormatReward,
+} from '../src';
+
+const m = (a: number, b: number) => formatMaskWords([a, b]);
+
+describe('SAMTok rewards', () => {
+  test('maskWordMatchReward: TP over unique predictions, divided by max(N_pred with duplicates, N_gt)', () => {
+    const gt = `${m(1, 2)} ${m(3, 4)}`;
+    // Unique predictions: (1,2) exact → 1.0; (3,9) same level-1 code → 0.4. TP 1.4; N_pred 3 (with the duplicate), N_gt 2.
+    expect(maskWordMatchReward(`${m(1, 2)}${m(3, 9)}${m(1, 2)}`, gt).value).toBeCloseTo(1.4 / 3, 12);
+    expect(maskWordMatchReward(gt, gt).value).toBe(1);
+    expect(maskWordMatchReward('No target.', 'No target.').value).toBe(1);
+    expect(maskWordMatchReward('nothing', gt).value).toBe(0);
+    expect(maskWordMatchReward(m(7, 7), gt).value).toBe(0);
+    // Strict extraction: a malformed group does not count.
+    expect(maskWordMatchReward('<|mt_start|><|mt_0001|><|mt_end|>', m(1, 2)).value).toBe(0);
+  });
+  test('noTargetReward, nonRepeatReward, thinkFormatReward', () => {
+    expect(noTargetReward('No target.').value).toBe(1);
+    expect(noTargetReward('There is nothing.').value).toBe(0.2);
+    expect(noTargetReward(`No target. ${m(1, 2)}`).value).toBe(0);
+    expect(nonRepeatReward('<|mt_0001|>'.repeat(3)).value).toBe(1);
+    expect(nonRepeatReward('<|mt_0001|>'.repeat(4)).value).toBe(0);
+    expect(thinkFormatReward('<think>look</think>\n<answer>x</answer>').value).toBe(1);
+    expect(thinkFormatReward('<think>look</think><answer>x</answer> extra').value).toBe(0);
+    expect(thinkFormatReward(42 as never).value).toBe(0);
+  });
+  test('the samtok preset: accuracy + format + non-repeat of think + non-repeat of answer', () => {
+    const score = samtokReward();
+    expect(score(`<think>the cup</think><answer>${m(1, 2)}</answer>`, m(1, 2))).toMatchObject({
+      value: 4,
+      components: { accuracy: 1, format: 1, thinkRepeat: 1, answerRepeat: 1 },
+    });
+    expect(score('<think>none</think><answer>No target.</answer>', 'No target.').value).toBe(4);
+    expect(score(m(1, 2), m(1, 2))).toMatchObject({
+      value: 2,
+      components: { accuracy: 1, format: 0, thinkRepeat: 0, answerRepeat: 1 },
+    });
+  });
+});
+
+describe('group statistics', () => {
+  test('GRPO advantages with unbiased std', () => {
+    const a = groupAdvantages([1, 0, 0, 1, 0.5, 0.5], 2, { epsilon: 0 });
+    // Group [1, 0]: mean 0.5, std √(0.5) → ±0.5/0.7071 = ±0.7071; a zero-variance group gives 0/(0+ε).
+    expect(a[0]).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(a[1]).toBeCloseTo(-Math.SQRT1_2, 12);
+    expect(Array.from(groupAdvantages([1, 0, 0.5, 0.5], 2, { normalizeStd: false }))).toEqual([
+      0.5, -0.5, 0, 0,
+    ]);
+    expect(Array.from(groupAdvantages([0.5, 0.5], 2))).toEqual([0, 0]);
+    expect(() => groupAdvantages([1, 2, 3], 2)).toThrow(RewardError);
+  });
+  test('GSPO: sequence ratio and clipped objective', () => {
+    expect(gspoSequenceRatio([-1, -2], [-1.5, -2.5])).toBeCloseTo(Math.exp(0.5), 12);
+    expect(gspoObjective(1.001, 1)).toMatchObject({ objective: 1.0004, isClipped: true });
+    expect(gspoObjective(1.001, -1)).toMatchObject({ objective: -1.001, isClipped: false });
+    expect(gspoObjective(0.5, -2, { clipLow: 0.2, clipHigh: 0.2 }).objective).toBeCloseTo(-1.6, 12);
+  });
+  test('batch monitoring', () => {
+    const s = groupStats([1, 0, 0.5, 0.5, 0, 0], 2);
+    expect(s.zeroVarianceShare).toBeCloseTo(2 / 3, 12);
+    expect(s.groups[0]).toEqual({ mean: 0.5, std: Math.SQRT1_2 });
+    expect(s.mean).toBeCloseTo(2 / 6, 12);
+  });
+});
+
+test('robustness: SAMTok rewards on arbitrary text return a value in range and a reason', () => {
+  const score = samtokReward();
+  const words = fc.constantFrom(
+    '<|mt_start|>',
+    '<|mt_end|>',
+    '<|mt_0001|>',
+    '<|mt_0257|>',
+    '<think>',
+    '</think>',
+    '<answer>',
+    '</answer>',
+    'No target.',
+    'x',
+  );
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: 'grapheme' }),
+        fc.array(words, { maxLength: 40 }).map((w) => w.join('')),
+      ),
+      fc.constantFrom(m(1, 1), 'No target.', ''),
+      (text, gt) => {
+        for (const r of [
+          score(text, gt),
+          maskWordMatchReward(text, gt),
+          noTargetReward(text),
+          nonRepeatReward(text),
+          thinkFormatReward(text),
+        ]) {
+          expect(r.value).toBeGreaterThanOrEqual(0);
+          expect(r.value).toBeLessThanOrEqual(4);
+          expect(typeof r.reason).toBe('string');
+        }
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import {
+  centroidDistanceReward,
+  formatReward,
+  lengthPenalty,
+  maskIouReward,
+  prepareGroundTruth,
+  RewardError,
+  simplesegReward,
+} from '../src';
+
+// Ground truth: the 10×10 image's pixel square [2, 8]² — pixels 2…7 by the COCO rule, 36 pixels, centroid (4.5, 4.5).
+const gt = {
+  width: 10,
+  height: 10,
+  polygons: [
+    [
+      [2, 2],
+      [8, 2],
+      [8, 8],
+      [2, 8],
+    ],
+  ] as [number, number][][],
+};
+const exact = 'It is at [[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]].';
+// Left half: pixels x 2…4, y 2…7 → 18 pixels; IoU 18/36 = 0.5; centroid (3, 4.5).
+const half = 'Sure, you can find it at [[[0.2, 0.2], [0.5, 0.2], [0.5, 0.8], [0.2, 0.8]]].';
+
+describe('maskIouReward', () => {
+  test('hand-computed IoUs, τ and scale', () => {
+    expect(maskIouReward(exact, gt)).toMatchObject({ value: 1, iou: 1 });
+    expect(maskIouReward(half, gt)).toMatchObject({ value: 0.5, iou: 0.5 });
+    expect(maskIouReward(half, gt, { threshold: 0.6 })).toMatchObject({
+      value: 0,
+      iou: 0.5,
+      reason: expect.stringMatching(/< τ 0.6/),
+    });
+    expect(maskIouReward(half, gt, { scale: 2 }).value).toBe(1);
+  });
+  test('several parts are united, as the SimpleSeg decoder does', () => {
+    const two =
+      '[[[0.2, 0.2], [0.5, 0.2], [0.5, 0.8], [0.2, 0.8]], [[0.5, 0.2], [0.8, 0.2], [0.8, 0.8], [0.5, 0.8]]]';
+    expect(maskIouReward(two, gt).iou).toBe(1);
+  });
+  test('a format failure scores 0 with the reason', () => {
+    expect(maskIouReward('It is at [[[0.2, 0.2], [0.8, 0.2]', gt)).toMatchObject({
+      value: 0,
+      reason: expect.stringMatching(/format/),
+    });
+    expect(maskIouReward('[[[0.2,0.2], [0.8,0.2], [0.8,0.8]]]', gt).value).toBe(0); // not the strict grammar
+  });
+  test('ground truth as mask, RLE or normalised polygons gives the same reward', () => {
+    const prepared = prepareGroundTruth(gt);
+    const mask = { width: 10, height: 10, data: new Uint8Array(100) };
+    for (let y = 2; y < 8; y++) for (let x = 2; x < 8; x++) mask.data[y * 10 + x] = 1;
+    for (const g of [
+      prepared,
+      { width: 10, height: 10, mask },
+      { width: 10, height: 10, rle: prepared.rle },
+      {
+        width: 10,
+        height: 10,
+        polygons: [
+          [
+            [0.2, 0.2],
+            [0.8, 0.2],
+            [0.8, 0.8],
+            [0.2, 0.8],
+          ],
+        ] as [number, number][][],
+        normalized: true,
+      },
+    ]) {
+      expect(maskIouReward(half, g).iou).toBe(0.5);
+    }
+  });
+  test('a malformed ground truth is a RewardError', () => {
+    expect(() => maskIouReward(exact, { width: 0, height: 10, polygons: [] })).toThrow(RewardError);
+    expect(() =>
+      maskIouReward(exact, { width: 10, height: 10, rle: { size: [10, 10], counts: '!!' } }),
+    ).toThrow(/ground truth/);
+  });
+});
+
+test('centroidDistanceReward: −((Δx/W)² + (Δy/H)²) / 2', () => {
+  expect(centroidDistanceReward(exact, gt).value).toBeCloseTo(0, 12);
+  expect(centroidDistanceReward(half, gt).value).toBeCloseTo(-(0.15 ** 2) / 2, 12); // Δx = (3 − 4.5)/10
+  expect(centroidDistanceReward('nothing', gt)).toMatchObject({
+    value: -1,
+    reason: expect.stringMatching(/format/),
+  });
+});
+
+test('formatReward and lengthPenalty', () => {
+  expect(formatReward(exact).value).toBe(1);
+  expect(formatReward('[0.5, 0.5]').value).toBe(0);
+  expect(formatReward('[0.5, 0.5]', { kind: 'point' }).value).toBe(1);
+  expect(lengthPenalty('x'.repeat(15), { maxChars: 10 }).value).toBe(-0.5);
+  expect(lengthPenalty('x'.repeat(5), { maxChars: 10 }).value).toBe(-0);
+});
+
+test('the simpleseg preset combines IoU, distance and format (length off)', () => {
+  const score = simplesegReward();
+  expect(score(exact, gt)).toMatchObject({ value: 2, components: { iou: 1, format: 1 } });
+  const h = score(half, gt);
+  expect(h.value).toBeCloseTo(0.5 - 0.01125 + 1, 12);
+  expect(simplesegReward({ weights: { length: 1 }, maxChars: 10 })(exact, gt).components).toHaveProperty(
+    'length',
+  );
+});
+
+test('robustness: arbitrary text, unicode, NaN, huge outputs → a number in range and a reason, never an exception', () => {
+  const prepared = prepareGroundTruth(gt);
+  const score = simplesegReward();
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'grapheme' }),
+        fc.constantFrom(
+          'NaN',
+          '[[[NaN, 0.1]]]',
+          '[[[1e308, 0.1], [0.2, 0.2], [0.3, 0.3]]]',
+          '[[[0.1, 0.1]]]',
+          '[[[]]]',
+        ),
+      ),
+      (text) => {
+        const r = score(text, prepared);
+        expect(Number.isFinite(r.value)).toBe(true);
+        expect(r.value).toBeGreaterThanOrEqual(-1);
+        expect(r.value).toBeLessThanOrEqual(2);
+        expect(typeof r.reason).toBe('string');
+      },
+    ),
+    { numRuns: 500 },
+  );
+  const huge = `[[${Array.from({ length: 100000 }, (_, i) => `[${(0.5 + 0.3 * Math.cos(i / 15915.5)).toFixed(3)}, ${(0.5 + 0.3 * Math.sin(i / 15915.5)).toFixed(3)}]`).join(', ')}]]`;
+  const r = maskIouReward(huge, {
+    width: 640,
+    height: 480,
+    polygons: [
+      [
+        [0.2, 0.2],
+        [0.8, 0.2],
+        [0.8, 0.8],
+        [0.2, 0.8],
+      ],
+    ],
+    normalized: true,
+  });
+  expect(r.iou).toBeGreaterThan(0);
+  expect(r.iou).toBeLessThanOrEqual(1);
+  expect(maskIouReward(42 as never, prepared).value).toBe(0);
+});
