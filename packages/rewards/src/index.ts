@@ -10,6 +10,7 @@ export {
   recAccuracy,
   tokensPerMaskStats,
 } from './metrics';
+export { polygonIou, polygonIouReward } from './polygon-iou';
 export { combineRewards, type RewardResult } from './result';
 export {
   maskWordMatchReward,

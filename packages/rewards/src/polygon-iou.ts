@@ -1,0 +1,77 @@
+import { extractLocations, type Point } from '@seglang/polygon-grammar';
+import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
+import { RewardError } from './errors';
+import type { RewardResult } from './result';
+
+function ringArea(ring: [number, number][]): number {
+  let a = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    a += ring[j][0] * ring[i][1] - ring[j][1] * ring[i][0];
+  return Math.abs(a) / 2;
+}
+
+/** Area of a multipolygon: outer rings minus their holes. */
+function area(mp: MultiPolygon): number {
+  let a = 0;
+  for (const poly of mp) poly.forEach((ring, k) => (a += k === 0 ? ringArea(ring) : -ringArea(ring)));
+  return a;
+}
+
+/** The region covered by polygon parts: their union, which also repairs self-intersecting rings. */
+function region(parts: Point[][], name: string): MultiPolygon {
+  const polys: Polygon[] = [];
+  parts.forEach((part, k) => {
+    if (!Array.isArray(part))
+      throw new RewardError('INVALID_ARGUMENT', `${name}[${k}] must be an array of [x, y]`);
+    part.forEach((p, i) => {
+      if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
+        throw new RewardError('INVALID_ARGUMENT', `${name}[${k}][${i}] must be [x, y] with finite numbers`);
+    });
+    if (part.length >= 3) polys.push([part.map(([x, y]) => [x, y] as [number, number])]);
+  });
+  if (polys.length === 0) return [];
+  return polygonClipping.union(polys[0], ...polys.slice(1));
+}
+
+/**
+ * Exact vector IoU of two sets of polygon parts (each side's parts united first, self-intersecting
+ * rings repaired by the union), computed with polygon-clipping — beside the raster IoU, which
+ * depends on the pixel grid. Invariant under scaling, so normalised and pixel coordinates agree.
+ * Two empty regions give 0.
+ */
+export function polygonIou(prediction: Point[][], groundTruth: Point[][]): number {
+  const a = region(prediction, 'prediction');
+  const b = region(groundTruth, 'groundTruth');
+  if (a.length === 0 || b.length === 0) return 0;
+  const inter = area(polygonClipping.intersection(a, b));
+  const union = area(polygonClipping.union(a, b));
+  return union > 0 ? inter / union : 0;
+}
+
+/** Polygon IoU as a reward: strict parse of the response (format failure → 0), IoU with the normalised ground-truth polygons, 0 below τ. */
+export function polygonIouReward(
+  response: string,
+  groundTruth: Point[][],
+  opts: { threshold?: number } = {},
+): RewardResult & { iou: number } {
+  const threshold = opts.threshold ?? 0.5;
+  const parts: Point[][] = [];
+  if (typeof response === 'string') {
+    for (const { location } of extractLocations(response, { mode: 'strict' })) {
+      if (location.kind === 'polygon') parts.push(location.points);
+      else if (location.kind === 'polygons') parts.push(...location.polygons);
+    }
+  }
+  if (parts.length === 0)
+    return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
+  let iou: number;
+  try {
+    iou = polygonIou(parts, groundTruth);
+  } catch (err) {
+    if (err instanceof RewardError) throw err;
+    return { value: 0, iou: 0, reason: `polygon clipping failed: ${(err as Error).message}` };
+  }
+  return iou < threshold
+    ? { value: 0, iou, reason: `polygon IoU ${iou.toFixed(4)} < τ ${threshold}` }
+    : { value: iou, iou, reason: `polygon IoU ${iou.toFixed(4)} ≥ τ ${threshold}` };
+}
