@@ -179,6 +179,19 @@ export function encodeRuns(mask: Mask): Runs {
   let ty = new Int32Array(1024);
   let nt = 0;
   const perColumn = new Int32Array(w + 1);
+  const transition = (x: number, y: number) => {
+    if (nt === tx.length) {
+      const gx = new Int32Array(nt * 2);
+      gx.set(tx);
+      tx = gx;
+      const gy = new Int32Array(nt * 2);
+      gy.set(ty);
+      ty = gy;
+    }
+    tx[nt] = x;
+    ty[nt++] = y;
+    perColumn[x + 1]++;
+  };
   const words =
     data.byteOffset % 4 === 0 && w % 4 === 0
       ? new Uint32Array(data.buffer, data.byteOffset, (w * h) >> 2)
@@ -192,37 +205,13 @@ export function encodeRuns(mask: Mask): Runs {
         if (words[wr + q] === words[wr + q - wordsPerRow]) continue;
         for (let b = 0; b < 4; b++) {
           const i = row + 4 * q + b;
-          if ((data[i] !== 0) !== (data[i - w] !== 0)) {
-            if (nt === tx.length) {
-              const gx = new Int32Array(nt * 2);
-              gx.set(tx);
-              tx = gx;
-              const gy = new Int32Array(nt * 2);
-              gy.set(ty);
-              ty = gy;
-            }
-            tx[nt] = 4 * q + b;
-            ty[nt++] = y;
-            perColumn[4 * q + b + 1]++;
-          }
+          if ((data[i] !== 0) !== (data[i - w] !== 0)) transition(4 * q + b, y);
         }
       }
     } else {
       for (let x = 0; x < w; x++) {
         const i = row + x;
-        if ((data[i] !== 0) !== (data[i - w] !== 0)) {
-          if (nt === tx.length) {
-            const gx = new Int32Array(nt * 2);
-            gx.set(tx);
-            tx = gx;
-            const gy = new Int32Array(nt * 2);
-            gy.set(ty);
-            ty = gy;
-          }
-          tx[nt] = x;
-          ty[nt++] = y;
-          perColumn[x + 1]++;
-        }
+        if ((data[i] !== 0) !== (data[i - w] !== 0)) transition(x, y);
       }
     }
   }

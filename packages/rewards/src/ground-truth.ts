@@ -3,6 +3,7 @@ import {
   ContourError,
   encodeRuns,
   type Mask,
+  maskCentroid,
   type Point,
   polygonsToMask,
   type Runs,
@@ -28,24 +29,6 @@ export interface PreparedGroundTruth {
   area: number;
   /** Centroid in pixels (pixel centres), or null when empty. */
   centroid: [number, number] | null;
-}
-
-export function centroidOfMask(mask: Mask): [number, number] | null {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  const { width: w, height: h, data } = mask;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      if (data[row + x] !== 0) {
-        n++;
-        sx += x;
-        sy += y;
-      }
-    }
-  }
-  return n === 0 ? null : [sx / n, sy / n];
 }
 
 /**
@@ -88,7 +71,7 @@ export function prepareGroundTruth(gt: SimplesegGroundTruth | PreparedGroundTrut
       rle: encoded,
       runs,
       area: rle.area(encoded),
-      centroid: centroidOfMask(mask),
+      centroid: maskCentroid(mask),
     };
   } catch (err) {
     if (err instanceof ContourError)

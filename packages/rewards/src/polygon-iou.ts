@@ -2,6 +2,7 @@ import { extractLocations, type Point } from '@seglang/polygon-grammar';
 import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
 import { RewardError } from './errors';
 import type { RewardResult } from './result';
+import { predictedPolygons } from './simpleseg';
 
 function ringArea(ring: [number, number][]): number {
   let a = 0;
@@ -55,15 +56,8 @@ export function polygonIouReward(
   opts: { threshold?: number } = {},
 ): RewardResult & { iou: number } {
   const threshold = opts.threshold ?? 0.5;
-  const parts: Point[][] = [];
-  if (typeof response === 'string') {
-    for (const { location } of extractLocations(response, { mode: 'strict' })) {
-      if (location.kind === 'polygon') parts.push(location.points);
-      else if (location.kind === 'polygons') parts.push(...location.polygons);
-    }
-  }
-  if (parts.length === 0)
-    return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
+  const parts = predictedPolygons(response);
+  if (!parts) return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
   let iou: number;
   try {
     iou = polygonIou(parts, groundTruth);
