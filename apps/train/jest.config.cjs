@@ -1,0 +1,8 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  moduleNameMapper: {
+    '^@seglang/([a-z-]+)$': '<rootDir>/../../packages/$1/src/index.ts',
+    '^@seglang/([a-z-]+)/node$': '<rootDir>/../../packages/$1/src/node.ts',
+  },
+  testTimeout: 120000,
+};
