@@ -1,22 +1,11 @@
 /** Grammar-constrained decoding over the real Qwen3 vocabulary (151,669 tokens). */
 import fc from 'fast-check';
 import { createConstraint, formatLocation, GrammarError, type Location, parseLocation } from '../src';
-import { qwen3, qwen3Vocabulary } from './helpers';
+import { qwen3, qwen3Vocabulary, rng } from './helpers';
 
 const tokenizer = qwen3();
 const vocabulary = qwen3Vocabulary(tokenizer);
 const EOS = [151643, 151645]; // <|endoftext|>, <|im_end|>
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const allowedIds = (bits: Uint32Array) => {
   const out: number[] = [];

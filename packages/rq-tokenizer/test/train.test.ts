@@ -1,16 +1,5 @@
 import { RqError, trainResidualQuantizer } from '../src';
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+import { gauss, rng } from './helpers';
 
 /** Data = level-1 centre + zero-mean level-2 offset + small noise, from known centres. */
 function synthetic(n: number, d: number, k1: number, k2: number, seed: number) {
