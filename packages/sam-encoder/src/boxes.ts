@@ -1,0 +1,24 @@
+import { type MaskToPolygonsOptions, maskToPolygons, type Point } from '@seglang/contour';
+import type { RgbImage } from './image';
+import type { SamPredictor } from './predictor';
+import type { Box } from './prompts';
+
+/**
+ * SimpleSeg's annotation pipeline: each detector box → SAM's best mask → clockwise polygons
+ * (`maskToPolygons` with `polygonOptions`, the `simpleseg` preset by default). The image is encoded once.
+ * @returns one list of polygons per box, in box order (empty when SAM finds nothing in a box).
+ */
+export async function boxesToPolygons(
+  predictor: SamPredictor,
+  image: RgbImage,
+  boxes: Box[],
+  polygonOptions: MaskToPolygonsOptions = {},
+): Promise<Point[][][]> {
+  await predictor.setImage(image);
+  const out: Point[][][] = [];
+  for (const box of boxes) {
+    const { masks } = await predictor.predict({ box, multimask: false });
+    out.push(maskToPolygons(masks[0], polygonOptions));
+  }
+  return out;
+}
