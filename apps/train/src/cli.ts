@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import sharp from 'sharp';
+import { formatReport, readEmbeddings, trainCodebook } from './codebook.js';
+import { InputError } from './errors.js';
+import { evaluate, parseRecords, toCsv, toMarkdown } from './eval.js';
+import { loadTokenizer, readBytes, readMasks } from './inputs.js';
 import { buildRewardServer } from './server.js';
+import { DEFAULT_EPSILONS, sweepCsv, sweepEpsilon, sweepSvg } from './sweep.js';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -8,9 +16,15 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
-const cli = new Command('seglang-train').description(
-  'Training around existing engines: the reward server (more commands to come).',
-);
+const write = (file: string, data: string | Uint8Array) => {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, data);
+};
+
+const cli = new Command('seglang-train')
+  .description('Everything around the training engines that is specific to pixel perception.')
+  .option('--verbose', 'print stack traces on errors')
+  .exitOverride();
 
 cli
   .command('reward-server')
@@ -40,7 +54,120 @@ cli
     }
   });
 
-cli.parseAsync(process.argv).catch((err) => {
-  process.stderr.write(`seglang-train: ${(err as Error).message}\n`);
+cli
+  .command('codebook <embeddings>')
+  .description(
+    'embeddings (.npy or .safetensors, [n, dim]) → a trained residual codebook (safetensors) + a utilisation report',
+  )
+  .requiredOption('-o, --out <file>', 'codebook.safetensors to write')
+  .option('--levels <n>', 'quantiser levels', int('--levels'), 2)
+  .option('--size <n>', 'codes per level', int('--size'), 256)
+  .addOption(
+    new Option('--method <m>', 'k-means level by level, or SAMTok-style EMA')
+      .choices(['kmeans', 'ema'])
+      .default('kmeans'),
+  )
+  .option('--iterations <n>', 'Lloyd iterations (kmeans) or update steps (ema)', int('--iterations'))
+  .option('--seed <n>', 'random seed', int('--seed'), 0)
+  .option('--tensor <name>', 'the tensor to read from a safetensors file with several')
+  .option('--report <file>', 'also write the report as JSON')
+  .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    '\nExample:\n  seglang-train codebook mask_embeddings.npy -o codebook.safetensors --levels 2 --size 256',
+  )
+  .action((file, opts) => {
+    const e = readEmbeddings(readBytes(file), file, opts.tensor);
+    const { quantizer, report } = trainCodebook(e, {
+      levels: opts.levels,
+      codebookSize: opts.size,
+      method: opts.method,
+      iterations: opts.iterations,
+      seed: opts.seed,
+    });
+    write(opts.out, quantizer.toSafetensors());
+    if (opts.report) write(opts.report, JSON.stringify(report, null, 2));
+    console.log(opts.json ? JSON.stringify(report) : `${formatReport(report)}\nwrote ${opts.out}`);
+  });
+
+cli
+  .command('sweep-epsilon <masks...>')
+  .description(
+    'simplification ε → mean tokens per mask and oracle round-trip IoU (SimpleSeg Fig. 4), as CSV and a PNG plot',
+  )
+  .option(
+    '--epsilons <list>',
+    'comma-separated ε values (fractions of the contour perimeter)',
+    DEFAULT_EPSILONS.join(','),
+  )
+  .option('--tokenizer <dir>', 'folder with tokenizer.json and tokenizer_config.json (default: Qwen3)')
+  .addOption(
+    new Option('--boundary <b>', 'contour through pixel centres or edges')
+      .choices(['pixel-centres', 'pixel-edges'])
+      .default('pixel-centres'),
+  )
+  .option('--limit <n>', 'at most n masks', int('--limit'))
+  .option('--csv <file>', 'CSV to write', 'sweep-epsilon.csv')
+  .option('--plot <file>', 'PNG plot to write', 'sweep-epsilon.png')
+  .option('--json', 'print the rows as JSON')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  seglang-train sweep-epsilon masks/ --csv sweep.csv --plot sweep.png\n  seglang-train sweep-epsilon instances_val2017.json --limit 500',
+  )
+  .action(async (paths: string[], opts) => {
+    const epsilons = String(opts.epsilons)
+      .split(',')
+      .map((s) => Number(s.trim()));
+    if (epsilons.some((e) => !Number.isFinite(e) || e < 0))
+      throw new InputError(`--epsilons must be non-negative numbers, got ${opts.epsilons}`);
+    const masks = readMasks(paths, opts.limit);
+    const rows = sweepEpsilon(masks, loadTokenizer(opts.tokenizer), epsilons, { boundary: opts.boundary });
+    write(opts.csv, `${sweepCsv(rows)}\n`);
+    write(
+      opts.plot,
+      await sharp(Buffer.from(sweepSvg(rows)))
+        .png()
+        .toBuffer(),
+    );
+    if (opts.json) console.log(JSON.stringify(rows));
+    else console.log(`${sweepCsv(rows)}\n\n${masks.length} masks; wrote ${opts.csv} and ${opts.plot}`);
+  });
+
+cli
+  .command('eval <predictions> <annotations>')
+  .description(
+    'model answers (JSONL: id, answer) + annotations (JSON/JSONL: id, split, width, height, masks, box?) → RES/REC/GRES tables per split',
+  )
+  .option('--out <prefix>', 'write <prefix>.md, <prefix>.csv and <prefix>.json')
+  .option('--json', 'print the tables as JSON')
+  .addHelpText(
+    'after',
+    '\nExample:\n  seglang-train eval predictions.jsonl refcoco_val.jsonl --out results/refcoco',
+  )
+  .action((predFile: string, annFile: string, opts) => {
+    const dec = new TextDecoder();
+    const tables = evaluate(
+      parseRecords(dec.decode(readBytes(annFile)), annFile),
+      parseRecords(dec.decode(readBytes(predFile)), predFile),
+      annFile,
+    );
+    if (opts.out) {
+      write(`${opts.out}.md`, `${toMarkdown(tables)}\n`);
+      write(`${opts.out}.csv`, `${toCsv(tables)}\n`);
+      write(`${opts.out}.json`, JSON.stringify(tables, null, 2));
+    }
+    console.log(opts.json ? JSON.stringify(tables) : toMarkdown(tables));
+  });
+
+cli.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    process.exitCode =
+      err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0
+        ? 0
+        : 2;
+    return;
+  }
+  const verbose = process.argv.includes('--verbose');
+  process.stderr.write(`seglang-train: ${verbose ? (err as Error).stack : (err as Error).message}\n`);
   process.exitCode = 1;
 });

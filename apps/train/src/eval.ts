@@ -1,0 +1,213 @@
+import { type CocoRle, ContourError, rle } from '@seglang/contour';
+import {
+  boxFromPolygons,
+  predictedPolygons,
+  ReferringSegmentationMeter,
+  rasterizePrediction,
+  recAccuracy,
+} from '@seglang/rewards';
+import { InputError } from './errors';
+
+/**
+ * One annotated sample. `masks` are the target regions (COCO RLE, or COCO polygons as flat
+ * `[x1, y1, x2, y2, …]` pixel arrays), unioned; empty means "no target" (GRES). `box` is the REC
+ * ground-truth box `[x1, y1, x2, y2]` (default: the targets' tight box).
+ */
+export interface EvalAnnotation {
+  id: string | number;
+  split?: string;
+  width: number;
+  height: number;
+  masks: (CocoRle | number[])[];
+  box?: [number, number, number, number];
+}
+
+/** A model answer: SimpleSeg text with normalised polygons (every polygon in it is unioned). */
+export interface EvalPrediction {
+  id: string | number;
+  answer: string;
+}
+
+export interface SplitTable {
+  split: string;
+  samples: number;
+  cIoU: number;
+  gIoU: number;
+  'Pr@0.5': number;
+  'Pr@0.6': number;
+  'Pr@0.7': number;
+  'Pr@0.8': number;
+  'Pr@0.9': number;
+  /** REC: share of target samples whose predicted box has IoU > 0.5 with the ground-truth box. */
+  'Acc@0.5': number;
+  /** GRES: no-target samples predicted empty / no-target samples (null when the split has none). */
+  'N-acc': number | null;
+  /** GRES: target samples predicted non-empty / target samples. */
+  'T-acc': number | null;
+  /** Answers without any polygon (scored as empty predictions: correct on no-target samples). */
+  emptyAnswers: number;
+  /** Annotations without a prediction (scored as empty predictions). */
+  missing: number;
+}
+
+/** Parses JSON (an array) or JSONL, naming the line of a malformed record. */
+export function parseRecords(text: string, file: string): unknown[] {
+  const t = text.trim();
+  if (t.startsWith('[')) {
+    try {
+      return JSON.parse(t) as unknown[];
+    } catch (e) {
+      throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const out: unknown[] = [];
+  t.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line));
+    } catch (e) {
+      throw new InputError(`${file}:${i + 1}: not valid JSON: ${(e as Error).message}`);
+    }
+  });
+  return out;
+}
+
+function checkAnnotation(a: unknown, i: number, file: string): EvalAnnotation {
+  const r = a as EvalAnnotation;
+  const where = `${file}: record ${i + 1}`;
+  if (!r || typeof r !== 'object' || (typeof r.id !== 'string' && typeof r.id !== 'number'))
+    throw new InputError(`${where}: needs an "id"`);
+  if (!Number.isInteger(r.width) || !Number.isInteger(r.height) || r.width < 1 || r.height < 1)
+    throw new InputError(`${where} (id ${r.id}): width and height must be positive integers`);
+  if (!Array.isArray(r.masks))
+    throw new InputError(`${where} (id ${r.id}): "masks" must be an array (empty: no target)`);
+  return r;
+}
+
+function targetRle(a: EvalAnnotation): CocoRle | null {
+  if (a.masks.length === 0) return null;
+  try {
+    const parts = a.masks.map((m) => (Array.isArray(m) ? rle.fromPolygon(m, a.height, a.width) : m));
+    for (const p of parts)
+      if (p.size[0] !== a.height || p.size[1] !== a.width)
+        throw new InputError(
+          `id ${a.id}: a mask is ${p.size[1]}×${p.size[0]}, the sample ${a.width}×${a.height}`,
+        );
+    return parts.length === 1 ? parts[0] : rle.merge(parts);
+  } catch (e) {
+    if (e instanceof ContourError) throw new InputError(`id ${a.id}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * RES / REC / GRES tables per split (and `all`) from model answers and annotations, with
+ * @seglang/rewards' metrics: cIoU, gIoU, Pr@k, Acc@0.5 (REC, boxes from the predicted polygons),
+ * N-acc and T-acc (GRES; an empty answer on a no-target sample is correct and scores IoU 1).
+ */
+export function evaluate(
+  annotationsIn: unknown[],
+  predictionsIn: unknown[],
+  file = 'annotations',
+): SplitTable[] {
+  const annotations = annotationsIn.map((a, i) => checkAnnotation(a, i, file));
+  const answers = new Map<string, string>();
+  predictionsIn.forEach((p, i) => {
+    const r = p as EvalPrediction;
+    if (!r || (typeof r.id !== 'string' && typeof r.id !== 'number') || typeof r.answer !== 'string')
+      throw new InputError(`predictions: record ${i + 1} needs "id" and a string "answer"`);
+    answers.set(String(r.id), r.answer);
+  });
+  const splits = new Map<string, EvalAnnotation[]>();
+  for (const a of annotations) {
+    const s = a.split ?? 'all';
+    if (!splits.has(s)) splits.set(s, []);
+    splits.get(s)!.push(a);
+  }
+  const tables = [...splits].map(([split, list]) => table(split, list, answers));
+  if (splits.size > 1) tables.push(table('all', annotations, answers));
+  return tables;
+}
+
+function table(split: string, list: EvalAnnotation[], answers: Map<string, string>): SplitTable {
+  const meter = new ReferringSegmentationMeter();
+  const boxes: (number[] | null)[] = [];
+  const gtBoxes: number[][] = [];
+  let emptyAnswers = 0;
+  let missing = 0;
+  let noTarget = 0;
+  for (const a of list) {
+    const answer = answers.get(String(a.id));
+    if (answer === undefined) missing++;
+    const polygons = answer === undefined ? null : predictedPolygons(answer);
+    if (answer !== undefined && polygons === null) emptyAnswers++;
+    const pred = polygons ? rasterizePrediction(polygons, a.width, a.height) : null;
+    const gt = targetRle(a);
+    meter.add(pred, gt);
+    if (!gt) {
+      noTarget++;
+      continue;
+    }
+    const [x, y, w, h] = rle.toBbox(gt);
+    gtBoxes.push(a.box ?? [x, y, x + w, y + h]);
+    const box = polygons ? boxFromPolygons(polygons) : null;
+    boxes.push(box && [box[0] * a.width, box[1] * a.height, box[2] * a.width, box[3] * a.height]);
+  }
+  const r = meter.result();
+  const pr = r as unknown as Record<string, number>;
+  const targets = list.length - noTarget;
+  return {
+    split,
+    samples: r.samples,
+    cIoU: r.cIoU,
+    gIoU: r.gIoU,
+    'Pr@0.5': pr['Pr@0.5'],
+    'Pr@0.6': pr['Pr@0.6'],
+    'Pr@0.7': pr['Pr@0.7'],
+    'Pr@0.8': pr['Pr@0.8'],
+    'Pr@0.9': pr['Pr@0.9'],
+    'Acc@0.5': targets ? recAccuracy(boxes, gtBoxes) : 0,
+    'N-acc': noTarget ? r.nAcc : null,
+    'T-acc': noTarget ? r.tAcc : null,
+    emptyAnswers,
+    missing,
+  };
+}
+
+const COLUMNS: (keyof SplitTable)[] = [
+  'split',
+  'samples',
+  'cIoU',
+  'gIoU',
+  'Pr@0.5',
+  'Pr@0.6',
+  'Pr@0.7',
+  'Pr@0.8',
+  'Pr@0.9',
+  'Acc@0.5',
+  'N-acc',
+  'T-acc',
+  'emptyAnswers',
+  'missing',
+];
+
+const COUNTS = new Set<keyof SplitTable>(['split', 'samples', 'emptyAnswers', 'missing']);
+
+/** Metrics as percentages with two decimals (as papers print them); '—' where a metric does not apply. */
+export function toMarkdown(tables: SplitTable[]): string {
+  const md = (c: keyof SplitTable, v: unknown) =>
+    v === null ? '—' : COUNTS.has(c) ? String(v) : ((v as number) * 100).toFixed(2);
+  return [
+    `| ${COLUMNS.join(' | ')} |`,
+    `|${COLUMNS.map((c) => (c === 'split' ? '---' : '---:')).join('|')}|`,
+    ...tables.map((t) => `| ${COLUMNS.map((c) => md(c, t[c])).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** CSV with fractions in [0, 1] at full precision (empty where a metric does not apply). */
+export function toCsv(tables: SplitTable[]): string {
+  return [
+    COLUMNS.join(','),
+    ...tables.map((t) => COLUMNS.map((c) => (t[c] === null ? '' : String(t[c]))).join(',')),
+  ].join('\n');
+}
