@@ -1,4 +1,5 @@
 export { type Dim, type DType, GraphBuilder } from './onnx';
+export { rng } from './random';
 export {
   SAM_FIXTURE,
   SAMTOK_SHAPES,

@@ -1,17 +1,9 @@
 /** Deterministic generators of binary masks covering the shapes that break contour code. */
+
+import { rng } from '@seglang/testing';
 import type { Mask } from '../../src';
 
-/** Mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const blank = (width: number, height: number): Mask => ({
   width,
