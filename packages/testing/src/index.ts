@@ -1,4 +1,13 @@
 export { type Dim, type DType, GraphBuilder } from './onnx';
+export {
+  QWEN_FIXTURE,
+  QWEN2_VL_CHAT_TEMPLATE,
+  type QwenDecoderOptions,
+  type QwenVisionOptions,
+  qwenDecoder,
+  qwenEmbedTokens,
+  qwenVisionEncoder,
+} from './qwen';
 export { rng } from './random';
 export {
   SAM_FIXTURE,
@@ -12,3 +21,4 @@ export {
   samtokEncoder,
 } from './sam';
 export { type SamFixturePaths, writeSamFixtures } from './write';
+export { type QwenFixtureOptions, qwen3TokenizerDir, writeQwenVlFixture } from './write-qwen';

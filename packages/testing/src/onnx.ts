@@ -73,7 +73,10 @@ export class GraphBuilder {
     if (values.length !== size)
       throw new Error(`constant ${name}: ${values.length} values for dims [${dims}]`);
     const t: P.ITensorProto = { name, dims, dataType: ELEM[dtype] };
-    if (dtype === 'float32') t.floatData = Array.from(values);
+    if (dtype === 'float32' && size > 4096) {
+      const f = Float32Array.from(values);
+      t.rawData = new Uint8Array(f.buffer, f.byteOffset, f.byteLength); // little-endian, as ONNX requires
+    } else if (dtype === 'float32') t.floatData = Array.from(values);
     else if (dtype === 'int64') t.int64Data = Array.from(values);
     else t.int32Data = Array.from(values, (v) => (v ? 1 : 0));
     this.inits.push(t);

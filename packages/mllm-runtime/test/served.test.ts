@@ -1,0 +1,233 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { polygonsToMask } from '@seglang/contour';
+import { loadModel, RuntimeError, Segmenter, servedModel } from '@seglang/mllm-runtime/node';
+import { ResidualQuantizer } from '@seglang/rq-tokenizer';
+import { SamTok } from '@seglang/sam-encoder';
+import { samtokCodebooks, writeSamFixtures } from '@seglang/testing';
+import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
+import { qwenFixture, texture } from './helpers';
+
+/**
+ * A small OpenAI-compatible server on loopback, faithful to vLLM's protocol: JSON answers, or
+ * server-sent events with `data: {chunk}` lines, a usage chunk and `data: [DONE]`. The model name
+ * picks a behaviour; the answer text is set per test.
+ */
+let server: Server;
+let baseUrl: string;
+let answer = 'Sure: [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]]';
+const seen: { model: string; body: Record<string, unknown> }[] = [];
+let flaky = 0;
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  let raw = '';
+  for await (const c of req) raw += c;
+  if (req.url !== '/v1/chat/completions' || req.method !== 'POST')
+    return send(res, 404, { error: { message: 'not found' } });
+  const body = JSON.parse(raw);
+  seen.push({ model: body.model, body });
+  if (body.model === 'bad') return send(res, 400, { error: { message: 'max_tokens is too large: 99999' } });
+  if (body.model === 'flaky' && flaky++ < 2) return send(res, 503, { error: { message: 'overloaded' } });
+  if (body.model === 'slow') return; // never answers
+  const usage = { prompt_tokens: 42, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 40 } };
+  if (!body.stream)
+    return send(res, 200, {
+      choices: [{ message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
+      usage,
+    });
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const pieces = answer.match(/.{1,5}/gs) ?? [];
+  const cut = body.model === 'cut';
+  for (const [i, p] of pieces.entries()) {
+    if (cut && i === 2) return res.destroy();
+    res.write(
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })}\n\n`,
+    );
+  }
+  res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+  res.write(`data: ${JSON.stringify({ choices: [], usage })}\n\n`);
+  res.end('data: [DONE]\n\n');
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const image = texture(40, 30);
+const messages = [
+  {
+    role: 'user' as const,
+    content: [
+      { type: 'image' as const, image },
+      { type: 'text' as const, text: 'Segment the dog.' },
+    ],
+  },
+];
+
+describe('ServedModel', () => {
+  it('streams the answer over server-sent events and sends the image as a PNG data URL', async () => {
+    const deltas: string[] = [];
+    const r = await servedModel({ baseUrl, model: 'ok' }).generate({
+      messages,
+      maxNewTokens: 64,
+      onToken: (e) => deltas.push(e.text),
+    });
+    expect(r.text).toBe(answer);
+    expect(deltas.join('')).toBe(answer);
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(r.usage).toEqual({ promptTokens: 42, completionTokens: 7, cachedTokens: 40 });
+    const body = seen.at(-1)?.body as {
+      messages: { content: { type: string; image_url?: { url: string } }[] }[];
+      max_tokens: number;
+    };
+    expect(body.max_tokens).toBe(64);
+    const url = body.messages[0].content[0].image_url?.url as string;
+    expect(url.startsWith('data:image/png;base64,')).toBe(true);
+    const png = PNG.sync.read(Buffer.from(url.slice(22), 'base64'));
+    expect([png.width, png.height]).toEqual([40, 30]);
+    for (let i = 0; i < 40 * 30; i++)
+      expect([png.data[i * 4], png.data[i * 4 + 1], png.data[i * 4 + 2]]).toEqual(
+        Array.from(image.data.subarray(i * 3, i * 3 + 3)),
+      );
+  });
+
+  it('reads non-streamed JSON answers', async () => {
+    const r = await servedModel({ baseUrl, model: 'ok', stream: false }).generate({ prompt: 'hi' });
+    expect(r.text).toBe(answer);
+  });
+
+  it('retries 5xx with backoff, then succeeds', async () => {
+    flaky = 0;
+    const r = await servedModel({ baseUrl, model: 'flaky', retryDelayMs: 5 }).generate({ prompt: 'hi' });
+    expect(r.text).toBe(answer);
+    expect(flaky).toBe(3);
+  });
+
+  it('turns HTTP errors into RuntimeError with the status and the server’s message, without retrying 4xx', async () => {
+    const n = seen.length;
+    const e = await servedModel({ baseUrl, model: 'bad' })
+      .generate({ prompt: 'hi' })
+      .catch((x) => x);
+    expect(e).toBeInstanceOf(RuntimeError);
+    expect(e).toMatchObject({ code: 'HTTP_ERROR', status: 400 });
+    expect(e.message).toMatch(/400: max_tokens is too large/);
+    expect(seen.length).toBe(n + 1);
+  });
+
+  it('times out each attempt and gives up after the retries', async () => {
+    const n = seen.length;
+    const e = await servedModel({ baseUrl, model: 'slow', timeoutMs: 50, maxRetries: 1, retryDelayMs: 1 })
+      .generate({ prompt: 'hi' })
+      .catch((x) => x);
+    expect(e).toMatchObject({ code: 'TIMEOUT' });
+    expect(seen.length).toBe(n + 2);
+  });
+
+  it('a stream cut short is BAD_RESPONSE or NETWORK_ERROR, not a silently short answer', async () => {
+    const e = await servedModel({ baseUrl, model: 'cut', maxRetries: 0 })
+      .generate({ prompt: 'hi' })
+      .catch((x) => x);
+    expect(e).toBeInstanceOf(RuntimeError);
+    expect(['BAD_RESPONSE', 'NETWORK_ERROR']).toContain(e.code);
+  });
+
+  it('a refused connection is NETWORK_ERROR', async () => {
+    const e = await servedModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'x', maxRetries: 0 })
+      .generate({ prompt: 'hi' })
+      .catch((x) => x);
+    expect(e).toMatchObject({ code: 'NETWORK_ERROR' });
+  });
+});
+
+describe('Segmenter', () => {
+  it('SimpleSeg over a served model: parses the polygon, rasterises it at the image size', async () => {
+    answer = 'It is here: [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]] and there [0.6, 0.6, 0.9, 0.8].';
+    const seg = new Segmenter({ model: servedModel({ baseUrl, model: 'ok' }), kind: 'simpleseg' });
+    const r = await seg.segment(image, 'the dog');
+    if (r.kind !== 'simpleseg') throw new Error('kind');
+    expect(r.locations.map((l) => l.kind)).toEqual(['polygon', 'bbox']);
+    const want = polygonsToMask(
+      [
+        [
+          [0.1, 0.1],
+          [0.5, 0.1],
+          [0.5, 0.5],
+          [0.1, 0.5],
+        ],
+        [
+          [0.6, 0.6],
+          [0.9, 0.6],
+          [0.9, 0.8],
+          [0.6, 0.8],
+        ],
+      ],
+      40,
+      30,
+      { normalized: true },
+    );
+    expect(Array.from(r.mask.data)).toEqual(Array.from(want.data));
+  });
+
+  it('SimpleSeg in-process: the grammar constraint makes even a random model answer a polygon', async () => {
+    const model = await loadModel(qwenFixture(), { ort });
+    try {
+      const seg = new Segmenter({ model, kind: 'simpleseg', constrain: { kind: 'polygon', maxPoints: 5 } });
+      const r = await seg.segment(texture(84, 56), 'the dog');
+      if (r.kind !== 'simpleseg') throw new Error('kind');
+      expect(r.locations).toHaveLength(1);
+      expect(r.locations[0].kind).toBe('polygon');
+      const pts = r.locations[0].kind === 'polygon' ? r.locations[0].points : [];
+      expect(Array.from(r.mask.data)).toEqual(
+        Array.from(polygonsToMask([pts], 84, 56, { normalized: true }).data),
+      );
+    } finally {
+      await model.release();
+    }
+  });
+
+  it('SAMTok: parses the mask words (repairing a missing end) and decodes them through SAMTok', async () => {
+    const paths = writeSamFixtures(mkdtempSync(join(tmpdir(), 'seglang-sam-')));
+    const quantizer = new ResidualQuantizer(samtokCodebooks(), { codebookSize: 16, dim: 256 });
+    const samtok = await SamTok.create({ ort, ...paths.samtok, quantizer });
+    try {
+      const img = texture(64, 48);
+      const truth = { width: 64, height: 48, data: new Uint8Array(64 * 48) };
+      for (let y = 10; y < 40; y++) for (let x = 8; x < 50; x++) truth.data[y * 64 + x] = 1;
+      const { codes, words } = await samtok.tokenize(img, truth);
+      answer = `The dog is ${words.replace('<|mt_end|>', '')} and nothing else.`;
+      const seg = new Segmenter({ model: servedModel({ baseUrl, model: 'ok' }), kind: 'samtok', samtok });
+      const r = await seg.segment(img, 'the dog');
+      if (r.kind !== 'samtok') throw new Error('kind');
+      expect(r.maskWords.map((w) => w.codes)).toEqual([codes]);
+      expect(r.maskWords[0].repaired).toBe(true);
+      const direct = await samtok.decode(img, codes);
+      expect(Array.from(r.mask.data)).toEqual(Array.from(direct.data));
+      expect(direct.data.some((v) => v > 0)).toBe(true);
+    } finally {
+      await samtok.release();
+    }
+  });
+
+  it('refuses a SAMTok segmenter without a decoder, and an empty prompt', async () => {
+    const model = servedModel({ baseUrl, model: 'ok' });
+    expect(() => new Segmenter({ model, kind: 'samtok' })).toThrow(/needs options.samtok/);
+    await expect(new Segmenter({ model, kind: 'simpleseg' }).segment(image, ' ')).rejects.toMatchObject({
+      code: 'INVALID_PROMPT',
+    });
+  });
+});
