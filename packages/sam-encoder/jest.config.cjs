@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../jest.preset.cjs'),
-  testEnvironment: '<rootDir>/test/environment.cjs',
+  testEnvironment: require.resolve('@seglang/testing/jest-environment'),
   testTimeout: 120000,
 };

@@ -1,3 +1,4 @@
+import { seededRandom } from '@seglang/polygon-grammar';
 import { RuntimeError } from './errors';
 
 export interface SamplingOptions {
@@ -26,18 +27,6 @@ export function checkSampling(o: SamplingOptions): void {
     bad('repetitionPenalty must be a finite number > 0', o.repetitionPenalty);
 }
 
-/** Mulberry32, for seeded sampling. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Picks the next token from one row of logits. Greedy is a single pass; sampling looks only at
  * tokens within 30 nats of the best (the rest have probability < 1e-13 of it) unless `topK` asks for
@@ -49,7 +38,7 @@ export class Sampler {
 
   constructor(private readonly o: SamplingOptions = {}) {
     checkSampling(o);
-    this.random = generator(o.seed ?? 0x5eed);
+    this.random = seededRandom(o.seed ?? 0x5eed);
     this.greedy = !o.temperature;
   }
 

@@ -327,7 +327,7 @@ function result(
   usage: ChatCompletion['usage'],
   t0: number,
 ): GenerateResult {
-  const reason: FinishReason = finish === 'length' ? 'length' : finish === 'stop' ? 'eos' : 'eos';
+  const reason: FinishReason = finish === 'length' ? 'length' : 'eos';
   return {
     text,
     tokenIds: [],

@@ -10,6 +10,7 @@ import { RuntimeError } from './errors';
 export class TextTokenizer {
   readonly inner: Tokenizer;
   private vocab?: string[];
+  private sizeCache?: number;
 
   /**
    * @param maskWords when set and the tokenizer lacks `<|mt_start|>`, the SAMTok mask-word
@@ -48,9 +49,12 @@ export class TextTokenizer {
 
   /** Number of ids (the largest id + 1). */
   get size(): number {
-    let max = -1;
-    for (const id of this.inner.get_vocab(true).values()) if (id > max) max = id;
-    return max + 1;
+    if (this.sizeCache === undefined) {
+      let max = -1;
+      for (const id of this.inner.get_vocab(true).values()) if (id > max) max = id;
+      this.sizeCache = max + 1;
+    }
+    return this.sizeCache;
   }
 
   /** The decoded text of every id, in id order (computed once): what grammar constraints index. */
@@ -73,6 +77,8 @@ export class Detokenizer {
   private readonly ids: number[] = [];
   private prefix = 0;
   private read = 0;
+  /** The decoded text of `ids[prefix, read)`, which only changes when the window moves. */
+  private settled = '';
   text = '';
 
   constructor(
@@ -83,12 +89,10 @@ export class Detokenizer {
   /** Adds a token; returns the new text (possibly empty). */
   push(id: number): string {
     this.ids.push(id);
-    const before = this.tok.decode(this.ids.slice(this.prefix, this.read), this.skipSpecial);
     const now = this.tok.decode(this.ids.slice(this.prefix), this.skipSpecial);
-    if (now.length > before.length && !now.endsWith('\uFFFD')) {
-      const delta = now.slice(before.length);
-      this.prefix = this.read;
-      this.read = this.ids.length;
+    if (now.length > this.settled.length && !now.endsWith('\uFFFD')) {
+      const delta = now.slice(this.settled.length);
+      this.advance();
       this.text += delta;
       return delta;
     }
@@ -97,12 +101,19 @@ export class Detokenizer {
 
   /** Text still held back at the end (an incomplete character), decoded as is. */
   flush(): string {
-    const before = this.tok.decode(this.ids.slice(this.prefix, this.read), this.skipSpecial);
     const now = this.tok.decode(this.ids.slice(this.prefix), this.skipSpecial);
-    const delta = now.length > before.length ? now.slice(before.length) : '';
-    this.read = this.ids.length;
-    this.prefix = this.read;
+    const delta = now.length > this.settled.length ? now.slice(this.settled.length) : '';
+    this.prefix = this.ids.length;
+    this.read = this.prefix;
+    this.settled = '';
     this.text += delta;
     return delta;
+  }
+
+  /** Moves the window past the emitted text: `[read, end)` becomes the settled prefix. */
+  private advance(): void {
+    this.prefix = this.read;
+    this.read = this.ids.length;
+    this.settled = this.tok.decode(this.ids.slice(this.prefix, this.read), this.skipSpecial);
   }
 }

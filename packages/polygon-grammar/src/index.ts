@@ -29,6 +29,7 @@ export {
   type QueryTask,
   SIMPLESEG_ANSWERS,
   SIMPLESEG_QUESTIONS,
+  seededRandom,
   weakLabels,
 } from './queries';
 export { createStreamParser, type StreamParser, type StreamPointEvent } from './stream';

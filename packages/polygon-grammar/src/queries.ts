@@ -95,7 +95,8 @@ export interface Query {
   answer: string;
 }
 
-function rng(seed: number): () => number {
+/** Mulberry32: the small seeded generator behind `buildQueries({ seed })` (floats in [0, 1)). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -135,7 +136,7 @@ export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
  * buildQueries({ text: 'the dog', polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] }, { tasks: ['text2mask'] });
  */
 export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}): Query[] {
-  const random = rng(opts.seed ?? 0);
+  const random = seededRandom(opts.seed ?? 0);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const derived =
     target.polygons && target.polygons.flat().length > 0 ? weakLabels(target.polygons) : undefined;
