@@ -46,14 +46,16 @@ export function urlFiles(baseUrl: string, fetchFn: typeof fetch = globalThis.fet
       const res = await get(name);
       if (!res) return undefined;
       const model = new Uint8Array(await res.arrayBuffer());
-      const ext = await get(`${name}_data`);
+      // External weights: `<name>_data`, then the numbered chunks `<name>_data_1`, … of multi-file exports.
       const fileName = name.split('/').pop() as string;
-      return ext
-        ? {
-            model,
-            externalData: [{ path: `${fileName}_data`, data: new Uint8Array(await ext.arrayBuffer()) }],
-          }
-        : { model };
+      const externalData: { path: string; data: Uint8Array }[] = [];
+      for (let i = 0; ; i++) {
+        const suffix = i === 0 ? '_data' : `_data_${i}`;
+        const ext = await get(name + suffix);
+        if (!ext) break;
+        externalData.push({ path: fileName + suffix, data: new Uint8Array(await ext.arrayBuffer()) });
+      }
+      return externalData.length > 0 ? { model, externalData } : { model };
     },
   };
 }

@@ -1,4 +1,4 @@
-export { type Dim, type DType, GraphBuilder } from './onnx';
+export { type Dim, type DType, type ExternalDataModel, externalizeWeights, GraphBuilder } from './onnx';
 export {
   QWEN_FIXTURE,
   QWEN2_VL_CHAT_TEMPLATE,

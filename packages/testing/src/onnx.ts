@@ -123,3 +123,72 @@ export class GraphBuilder {
     return onnx.ModelProto.encode(model).finish();
   }
 }
+
+/** A model whose weights live in external data files, as large exports ship them. */
+export interface ExternalDataModel {
+  /** The `.onnx` bytes, with each moved initializer pointing at its file, offset and length. */
+  model: Uint8Array;
+  /** The data files, named as the model refers to them (`<model file>_data`, `<model file>_data_1`, …). */
+  files: { name: string; data: Uint8Array }[];
+}
+
+/**
+ * Moves every initializer stored as raw bytes into external data files, the way `onnx`'s
+ * `save_model(..., save_as_external_data=True)` does: the tensor keeps its name, dims and type,
+ * its `data_location` becomes EXTERNAL and `external_data` holds `location`, `offset` and `length`.
+ * As there, only tensors of at least `sizeThreshold` bytes move (float32 values are converted to raw
+ * bytes first). Each tensor lies whole in one file; a new file starts once `chunkBytes` would be
+ * exceeded, giving the numbered chunks (`_data_1`, `_data_2`) that multi-file exports use. Offsets
+ * are 4096-aligned.
+ */
+export function externalizeWeights(
+  modelBytes: Uint8Array,
+  fileName: string,
+  chunkBytes = Number.POSITIVE_INFINITY,
+  sizeThreshold = 1024,
+): ExternalDataModel {
+  const model = onnx.ModelProto.decode(modelBytes);
+  for (const t of model.graph?.initializer ?? []) {
+    if (t.floatData && t.floatData.length * 4 >= sizeThreshold) {
+      const f = Float32Array.from(t.floatData);
+      t.rawData = new Uint8Array(f.buffer);
+      t.floatData = [];
+    }
+  }
+  const files: { name: string; parts: Uint8Array[]; size: number }[] = [];
+  const align = 4096;
+  for (const t of model.graph?.initializer ?? []) {
+    const raw = t.rawData;
+    if (!raw || raw.length === 0 || raw.length < sizeThreshold) continue;
+    let file = files[files.length - 1];
+    const start = file ? Math.ceil(file.size / align) * align : 0;
+    if (!file || (file.size > 0 && start + raw.length > chunkBytes)) {
+      const name = files.length === 0 ? `${fileName}_data` : `${fileName}_data_${files.length}`;
+      file = { name, parts: [], size: 0 };
+      files.push(file);
+    }
+    const offset = Math.ceil(file.size / align) * align;
+    if (offset > file.size) file.parts.push(new Uint8Array(offset - file.size));
+    file.parts.push(raw);
+    file.size = offset + raw.length;
+    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    t.externalData = [
+      { key: 'location', value: file.name },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(raw.length) },
+    ];
+    t.rawData = new Uint8Array(0);
+  }
+  return {
+    model: onnx.ModelProto.encode(model).finish(),
+    files: files.map((f) => {
+      const data = new Uint8Array(f.size);
+      let at = 0;
+      for (const p of f.parts) {
+        data.set(p, at);
+        at += p.length;
+      }
+      return { name: f.name, data };
+    }),
+  };
+}

