@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   banner: { js: '#!/usr/bin/env node' },
+  // The demo's fixture generator exists only in the repository; never bundle it.
+  external: ['@seglang/testing'],
 });

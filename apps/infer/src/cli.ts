@@ -1,8 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { rle } from '@seglang/contour';
+import { maskArea, rle } from '@seglang/contour';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runBatch } from './batch';
 import { demo, mask2text, text2mask, writeMaskPng } from './commands';
-import { InputError, readImage, readMask, writeRgbPng } from './images';
+import { type DemoModelResult, demoModel } from './demo-model';
+import { InputError, type RgbImage, readImage, readMask, writeRgbPng } from './images';
+import { asInputError, openSamTok, openSegmenter, record } from './models';
 import { drawOverlay } from './overlay';
 
 const number = (name: string) => (v: string) => {
@@ -63,19 +65,35 @@ export function program(): Command {
     .option('-o, --out <dir>', 'where to write the overlay PNGs', 'seglang-demo')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExample:\n  seglang demo -o /tmp/seglang-demo')
-    .action((opts) => {
+    .option('--no-model', 'skip the model path')
+    .action(async (opts) => {
       const rows = demo(opts.out);
-      if (opts.json) console.log(JSON.stringify(rows));
-      else {
+      if (!opts.json) {
         console.log('seglang demo: sample COCO masks → SimpleSeg text → masks (COCO rasterisation)\n');
         console.log(table(rows));
         console.log(
           `\nε = 0.001 × contour length (the SimpleSeg preset). Overlays: ${rows.map((r) => r.overlay).join(', ')}`,
         );
-        console.log(
-          'The model path (seglang segment) needs @seglang/mllm-runtime, which has not landed yet.',
-        );
       }
+      let model: DemoModelResult | undefined;
+      if (opts.model) {
+        if (!opts.json)
+          process.stdout.write(
+            '\nThe model path: a tiny Qwen2-VL-layout model with RANDOM weights (a test fixture, not a trained\n' +
+              'model), run in-process on onnxruntime-node, decoding constrained to the polygon grammar:\n> ',
+          );
+        model = await demoModel(opts.out, (t) => {
+          if (!opts.json) process.stdout.write(t);
+        });
+        if (!opts.json)
+          console.log(
+            model
+              ? `\n${model.completionTokens} tokens at ${model.decodeTokensPerSecond.toFixed(0)} tokens/s → a ${model.vertices}-point polygon, ${model.area} px (overlay: ${model.overlay}).\n` +
+                  'A trained SimpleSeg checkpoint answers the same way: seglang segment --model <dir | http://host/v1> --image … --prompt …'
+              : '(skipped: the fixture generator @seglang/testing ships only with the seglang repository)',
+          );
+      }
+      if (opts.json) console.log(JSON.stringify(opts.model ? { masks: rows, model: model ?? null } : rows));
     });
 
   cli
@@ -144,14 +162,169 @@ export function program(): Command {
       const mask = opts.mask ? readMask(opts.mask) : text2mask(opts.text, `${image.width}x${image.height}`);
       writeRgbPng(opts.out, drawOverlay(image, mask));
     });
+
+  const modelOptions = (c: Command) =>
+    c
+      .option('--served-model <name>', 'served model name (default: the first the server lists)')
+      .option('--api-key <key>', 'API key for the server (default: $SEGLANG_API_KEY or $OPENAI_API_KEY)')
+      .option('--dtype <dtype>', 'ONNX weights: fp32, fp16, q4, q4f16, int8, uint8, quantized, bnb4')
+      .option('--timeout <s>', 'per-request timeout for a server, in seconds', number('--timeout'), 300);
+
+  modelOptions(
+    cli
+      .command('segment')
+      .description(
+        'ask a SimpleSeg or SAMTok model to segment: an onnx-community model folder (in-process) or an OpenAI-compatible server (vLLM, SGLang)',
+      )
+      .requiredOption(
+        '--model <dir|url>',
+        'model folder, or a server base URL such as http://localhost:8000/v1',
+      )
+      .option('--image <file>', 'PNG or JPEG image')
+      .option('--prompt <text>', 'what to segment, e.g. "the dog on the left"')
+      .option(
+        '--batch <jobs.jsonl>',
+        'run many: one {"image", "prompt", "id"?} per line; -o is the results JSONL',
+      )
+      .option('-o, --out <file>', 'the mask PNG (with --batch: the results JSONL, appended to and resumed)')
+      .option('--overlay <file>', 'the answer drawn on the image (PNG)')
+      .option('--rle', 'print the mask as COCO RLE JSON')
+      .option('--samtok <dir>', 'a SAMTok model folder: answers are mask words, decoded with it')
+      .option('--max-tokens <n>', 'at most this many answer tokens', number('--max-tokens'), 1024)
+      .option(
+        '--max-points <n>',
+        'in-process SimpleSeg: at most this many points per polygon',
+        number('--max-points'),
+      )
+      .option('--no-constrain', 'in-process SimpleSeg: do not constrain decoding to the polygon grammar')
+      .option('--no-progress', 'with --batch: no progress bar')
+      .option('--json', 'machine-readable output'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  seglang segment --model models/simpleseg-onnx --image dog.jpg --prompt "the dog" -o mask.png\n' +
+        '  seglang segment --model http://localhost:8000/v1 --image dog.jpg --prompt "the dog" --overlay out.png\n' +
+        '  seglang segment --model http://localhost:8000/v1 --samtok models/samtok --image dog.jpg --prompt "the dog" --json\n' +
+        '  seglang segment --model http://localhost:8000/v1 --batch jobs.jsonl -o results.jsonl',
+    )
+    .action(async (opts) => {
+      if (opts.batch ? opts.image || opts.prompt : !opts.image || !opts.prompt)
+        throw new CommanderError(2, 'seglang.usage', 'error: give --image and --prompt, or --batch');
+      if (opts.batch && !opts.out)
+        throw new CommanderError(2, 'seglang.usage', 'error: --batch needs -o results.jsonl');
+      const image = opts.image ? readImage(opts.image) : undefined;
+      const { segmenter, release } = await openSegmenter(opts.model, {
+        servedModel: opts.servedModel,
+        apiKey: opts.apiKey ?? process.env.SEGLANG_API_KEY ?? process.env.OPENAI_API_KEY,
+        dtype: opts.dtype,
+        timeoutMs: opts.timeout * 1000,
+        samtok: opts.samtok,
+        maxTokens: opts.maxTokens,
+        maxPoints: opts.maxPoints,
+        constrain: opts.constrain,
+      });
+      try {
+        if (opts.batch) {
+          const s = await runBatch(segmenter, opts.batch, opts.out, {
+            progress: opts.progress && process.stderr.isTTY === true,
+          }).catch(asInputError);
+          if (opts.json) console.log(JSON.stringify(s));
+          else
+            process.stderr.write(
+              `${s.done} done, ${s.failed} failed, ${s.skipped} already in ${opts.out} (of ${s.jobs} jobs)\n`,
+            );
+          if (s.failed > 0) process.exitCode = 1;
+          return;
+        }
+        const r = await segmenter
+          .segment(image as RgbImage, opts.prompt, {
+            onToken: opts.json ? undefined : (t) => process.stdout.write(t.text),
+          })
+          .catch(asInputError);
+        const rec = record(r);
+        if (opts.out) writeMaskPng(opts.out, r.mask);
+        if (opts.overlay) writeRgbPng(opts.overlay, drawOverlay(image as RgbImage, r.mask));
+        if (opts.json) console.log(JSON.stringify(rec));
+        else {
+          process.stdout.write('\n');
+          if (opts.rle) console.log(JSON.stringify(rec.rle));
+          process.stderr.write(
+            `${rec.kind === 'simpleseg' ? `${rec.locations?.length} location(s)` : `${rec.maskWords?.length} mask(s)`}, ` +
+              `${rec.area} px of ${rec.width}×${rec.height}, ${rec.tokens.completion} tokens (${rec.finishReason})\n`,
+          );
+        }
+      } finally {
+        await release();
+      }
+    });
+
+  const samtok = cli
+    .command('samtok')
+    .description('SAMTok: a mask ↔ two mask words, with a SAMTok model folder');
+  samtok
+    .command('encode')
+    .description('a mask on an image → its mask words')
+    .requiredOption(
+      '--model <dir>',
+      'SAMTok folder: samtok_encoder.onnx, samtok_decoder.onnx, codebook.safetensors and a SAM2 image encoder (image_encoder.onnx)',
+    )
+    .requiredOption('--image <file>', 'PNG or JPEG image')
+    .requiredOption('--mask <file>', 'mask PNG or COCO RLE JSON, the image’s size')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nExample:\n  seglang samtok encode --model models/samtok --image dog.jpg --mask dog.png',
+    )
+    .action(async (opts) => {
+      const image = readImage(opts.image);
+      const mask = readMask(opts.mask);
+      const tok = await openSamTok(opts.model);
+      try {
+        const { codes, words } = await tok.tokenize(image, mask).catch(asInputError);
+        console.log(opts.json ? JSON.stringify({ words, codes }) : words);
+      } finally {
+        await tok.release();
+      }
+    });
+  samtok
+    .command('decode')
+    .description('mask words (or text holding them) on an image → the mask')
+    .requiredOption('--model <dir>', 'SAMTok folder (see samtok encode --help)')
+    .requiredOption('--image <file>', 'PNG or JPEG image')
+    .requiredOption('--words <text>', 'e.g. "<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>"')
+    .option('-o, --out <file>', 'the mask PNG')
+    .option('--overlay <file>', 'the mask drawn on the image (PNG)')
+    .option('--rle', 'print the mask as COCO RLE JSON')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nExample:\n  seglang samtok decode --model models/samtok --image dog.jpg --words "<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>" -o mask.png',
+    )
+    .action(async (opts) => {
+      const image = readImage(opts.image);
+      const tok = await openSamTok(opts.model);
+      try {
+        const mask = await tok.decode(image, opts.words).catch(asInputError);
+        if (!opts.out && !opts.overlay && !opts.rle && !opts.json)
+          throw new InputError('nothing to write: give -o mask.png, --overlay, --rle or --json');
+        if (opts.out) writeMaskPng(opts.out, mask);
+        if (opts.overlay) writeRgbPng(opts.overlay, drawOverlay(image, mask));
+        const r = rle.encode(mask);
+        if (opts.json) console.log(JSON.stringify({ area: maskArea(mask), rle: r }));
+        else if (opts.rle) console.log(JSON.stringify(r));
+      } finally {
+        await tok.release();
+      }
+    });
   return cli;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const cli = program();
   try {
-    cli.parse(argv, { from: 'user' });
-    return 0;
+    await cli.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (
@@ -171,4 +344,6 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

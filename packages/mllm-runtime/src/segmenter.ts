@@ -24,7 +24,7 @@ export interface SegmenterOptions {
   samtok?: SamTok;
   /**
    * SimpleSeg on an in-process model: constrain decoding to the polygon grammar (default true), with
-   * these options (`kind` defaults to `'any'`).
+   * these options (`kind` defaults to `'any'`, `minPoints` to 3 so every polygon can have an area).
    */
   constrain?: boolean | Omit<Partial<ConstraintOptions>, 'vocabulary' | 'eosTokenIds'>;
   /** Builds the user's text from the prompt (default: the prompt as given). */
@@ -155,6 +155,7 @@ export class Segmenter {
     if (!this.constraint) {
       const model = this.o.model;
       this.constraint = createConstraint({
+        minPoints: 3,
         ...(typeof c === 'object' ? c : {}),
         vocabulary: model.vocabulary(),
         eosTokenIds: model.config.eosTokenIds,

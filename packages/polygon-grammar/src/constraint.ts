@@ -14,6 +14,8 @@ export interface ConstraintOptions {
   decimals?: number;
   /** At most this many points per polygon. */
   maxPoints?: number;
+  /** At least this many points per polygon (default 1; 3 rules out polygons without area). */
+  minPoints?: number;
   /** At most this many polygons in a list of polygons. */
   maxParts?: number;
 }
@@ -77,6 +79,12 @@ export function createConstraint(opts: ConstraintOptions): Constraint {
     );
   const maxPoints = opts.maxPoints ?? Number.POSITIVE_INFINITY;
   const maxParts = opts.maxParts ?? Number.POSITIVE_INFINITY;
+  const minPoints = opts.minPoints ?? 1;
+  if (!Number.isInteger(minPoints) || minPoints < 1 || minPoints > maxPoints)
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `minPoints must be an integer in [1, maxPoints], got ${String(opts.minPoints)}`,
+    );
   const eos = new Set(opts.eosTokenIds ?? []);
   for (const id of eos)
     if (!Number.isInteger(id) || id < 0 || id >= vocabulary.length)
@@ -183,6 +191,7 @@ export function createConstraint(opts: ConstraintOptions): Constraint {
     }
     if (ch === ']') {
       if (n.depth === n.levels && !innermostCounts(n).includes(n.numbers)) return null;
+      if (n.levels >= 2 && n.depth === n.levels - 1 && n.points < minPoints) return null;
       n.depth--;
       n.phase = n.depth === 0 ? 4 : 2;
       return n;
@@ -191,7 +200,7 @@ export function createConstraint(opts: ConstraintOptions): Constraint {
   }
 
   const keyOf = (s: CharState) =>
-    `${s.levels}|${s.depth}|${s.phase}|${s.lead}|${s.digits}|${+s.lastNonZero}|${+s.allZero}|${s.numbers}|${Number.isFinite(maxPoints) ? s.points : 0}|${Number.isFinite(maxParts) ? s.parts : 0}`;
+    `${s.levels}|${s.depth}|${s.phase}|${s.lead}|${s.digits}|${+s.lastNonZero}|${+s.allZero}|${s.numbers}|${Number.isFinite(maxPoints) ? s.points : Math.min(s.points, minPoints)}|${Number.isFinite(maxParts) ? s.parts : 0}`;
   const states: CharState[] = [];
   const ids = new Map<string, number>();
   const intern = (s: CharState) => {

@@ -132,3 +132,41 @@ test('bad options and disallowed tokens', () => {
   expect(() => c.advance(c.initialState(), tokenizer.encode('hello').ids[0])).toThrow(/not allowed/);
   expect(() => c.allowedTokens(99999)).toThrow(/unknown constraint state/);
 });
+
+test('minPoints: a polygon cannot close before it has that many points; points and boxes are unaffected', () => {
+  const c = createConstraint({ vocabulary, eosTokenIds: EOS, kind: 'any', minPoints: 3 });
+  /** Whether the tokens of `text` are all allowed and end in a complete location. */
+  const accepts = (text: string) => {
+    let state = c.initialState();
+    for (const id of tokenizer.encode(text).ids) {
+      if (((c.allowedTokens(state)[id >>> 5] >>> (id & 31)) & 1) !== 1) return false;
+      state = c.advance(state, id);
+    }
+    return c.isComplete(state);
+  };
+  expect(accepts('[[0.1, 0.2]]')).toBe(false);
+  expect(accepts('[[0.1, 0.2], [0.3, 0.4]]')).toBe(false);
+  expect(accepts('[[0.1, 0.2], [0.3, 0.4], [0.5, 0.1]]')).toBe(true);
+  expect(accepts('[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.1]], [[0.1, 0.2], [0.3, 0.4]]]')).toBe(false);
+  expect(accepts('[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.1]], [[0.1, 0.2], [0.3, 0.4], [0.5, 0.5]]]')).toBe(true);
+  expect(accepts('[0.1, 0.2]')).toBe(true);
+  expect(accepts('[0.1, 0.2, 0.3, 0.4]')).toBe(true);
+  // Random decodings never produce a polygon of fewer than 3 points.
+  const r = rng(77);
+  for (let run = 0; run < 300; run++) {
+    let state = c.initialState();
+    let text = '';
+    for (let step = 0; step < 2000; step++) {
+      const allowed = c.allowedTokenIds(state);
+      const id = allowed[Math.floor(r() * allowed.length)];
+      if (EOS.includes(id)) break;
+      text += vocabulary[id];
+      state = c.advance(state, id);
+    }
+    const loc = parseLocation(text);
+    const polygons = loc.kind === 'polygon' ? [loc.points] : loc.kind === 'polygons' ? loc.polygons : [];
+    for (const p of polygons) expect(p.length).toBeGreaterThanOrEqual(3);
+  }
+  expect(() => createConstraint({ vocabulary, eosTokenIds: EOS, minPoints: 0 })).toThrow(/minPoints/);
+  expect(() => createConstraint({ vocabulary, eosTokenIds: EOS, minPoints: 5, maxPoints: 4 })).toThrow(/minPoints/);
+});
