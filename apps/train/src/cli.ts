@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import sharp from 'sharp';
 import { formatReport, readEmbeddings, trainCodebook } from './codebook.js';
 import { InputError } from './errors.js';
 import { evaluate, parseRecords, toCsv, toMarkdown } from './eval.js';
 import { loadTokenizer, readBytes, readMasks } from './inputs.js';
+import { parseTasks, prepare, SFT_FORMATS } from './prepare.js';
 import { buildRewardServer } from './server.js';
 import { DEFAULT_EPSILONS, sweepCsv, sweepEpsilon, sweepSvg } from './sweep.js';
 
@@ -157,6 +159,102 @@ cli
       write(`${opts.out}.json`, JSON.stringify(tables, null, 2));
     }
     console.log(opts.json ? JSON.stringify(tables) : toMarkdown(tables));
+  });
+
+cli
+  .command('prepare')
+  .description(
+    'COCO instances (+ REFER referring expressions) → SFT JSONL per split, for LLaMA-Factory, ms-swift, Qwen-VL or the SimpleSeg script’s format',
+  )
+  .requiredOption('--instances <file>', 'COCO instances.json (streamed)')
+  .option('--refs <file>', 'REFER refs(unc).p / refs(umd).p pickle, or the same records as JSON/JSONL')
+  .requiredOption('-o, --out <dir>', 'output folder: <split>.jsonl per split')
+  .option('--images <dir>', 'image folder: written as <dir>/<file_name>; missing files are skipped')
+  .option('--no-check-images', 'do not check that image files exist')
+  .addOption(new Option('--format <f>', 'output convention').choices(SFT_FORMATS).default('llamafactory'))
+  .option('--tasks <mix>', 'task weights, e.g. text2mask=0.6,point2mask=0.2,bbox2mask=0.2', 'text2mask=1')
+  .option('--epsilon <e>', 'simplification ε in normalised units (default: the simpleseg preset)', Number)
+  .option('--budget <n>', 'choose ε per mask so the polygon text fits n tokens', int('--budget'))
+  .option('--tokenizer <dir>', 'tokenizer for --budget (default: Qwen3)')
+  .option(
+    '--samtok-codes <file>',
+    'SAMTok codes per annotation (JSONL {"ann_id", "codes"}): answers become mask words',
+  )
+  .option('--codebook-size <n>', 'codes per SAMTok level', int('--codebook-size'), 256)
+  .option('--seed <n>', 'seed of every random choice', int('--seed'), 0)
+  .option(
+    '--visits <n>',
+    'examples per (annotation, expression); default 2 for --format simpleseg, else 1',
+    int('--visits'),
+  )
+  .option('--splits <list>', 'only these REFER splits, e.g. train,val')
+  .option('--split <name>', 'split name without --refs', 'train')
+  .option('--overwrite', 'start again instead of resuming')
+  .option('--report <file>', 'also write the report as JSON')
+  .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  seglang-train prepare --instances refcoco/instances.json --refs "refcoco/refs(unc).p" --images coco/train2014 -o sft/refcoco\n' +
+      '  seglang-train prepare --instances instances_train2017.json --images coco/train2017 -o sft/coco --tasks text2mask=0.6,point2mask=0.2,bbox2mask=0.2\n' +
+      '  seglang-train prepare --instances instances.json --refs refs.json -o sft/simpleseg --format simpleseg --seed 0',
+  )
+  .action(async (opts) => {
+    if (opts.epsilon !== undefined && !(opts.epsilon >= 0))
+      throw new InputError(`--epsilon must be a non-negative number, got ${opts.epsilon}`);
+    const bar = process.stderr.isTTY
+      ? new SingleBar({
+          format: 'prepare [{bar}] {percentage}% of {total} MB · {eta_formatted} left',
+          hideCursor: true,
+          stream: process.stderr,
+        })
+      : undefined;
+    let started = false;
+    const report = await prepare({
+      instances: opts.instances,
+      refs: opts.refs,
+      out: opts.out,
+      images: opts.images,
+      checkImages: opts.images ? opts.checkImages : false,
+      format: opts.format,
+      tasks: parseTasks(opts.tasks),
+      epsilon: opts.epsilon,
+      budget: opts.budget,
+      tokenizer: opts.budget !== undefined ? loadTokenizer(opts.tokenizer) : undefined,
+      samtokCodes: opts.samtokCodes,
+      codebookSize: opts.codebookSize,
+      seed: opts.seed,
+      visits: opts.visits,
+      splits: opts.splits ? String(opts.splits).split(',') : undefined,
+      split: opts.split,
+      overwrite: opts.overwrite,
+      onProgress: (read, total) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(Math.ceil(total / 2 ** 20), 0);
+          started = true;
+        }
+        bar.update(Math.floor(read / 2 ** 20));
+      },
+    }).finally(() => bar?.stop());
+    if (opts.report) write(opts.report, JSON.stringify(report, null, 2));
+    if (opts.json) console.log(JSON.stringify(report));
+    else {
+      const lines = Object.entries(report.records).map(
+        ([s, n]) => `  ${s}: ${n} examples → ${report.files[s]}`,
+      );
+      const skipped = Object.entries(report.skipped).map(
+        ([r, v]) => `  ${r}: ${v?.count} (e.g. ${v?.examples.join(', ')})`,
+      );
+      console.log(
+        [
+          `${report.annotations} annotations read${report.resumedFrom ? ` (resumed after ${report.resumedFrom})` : ''}`,
+          ...lines,
+          skipped.length ? 'skipped:' : 'nothing skipped',
+          ...skipped,
+        ].join('\n'),
+      );
+    }
   });
 
 cli.parseAsync(process.argv).catch((err: unknown) => {

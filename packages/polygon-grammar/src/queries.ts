@@ -76,6 +76,11 @@ export interface QueryTarget {
   bbox?: Box;
   /** The mask as polygons (SimpleSeg's answer), normalised. */
   polygons?: Point[][];
+  /**
+   * The mask written another way, e.g. SAMTok mask words: replaces the polygon text in questions
+   * (`{m}`) and answers. The box and point are still derived from `polygons` when given.
+   */
+  maskText?: string;
 }
 
 export interface BuildQueriesOptions extends FormatOptions {
@@ -146,7 +151,7 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
     text: typeof target.text === 'string' && target.text.length > 0,
     point: !!point,
     bbox: !!bbox,
-    mask: !!derived,
+    mask: !!derived || (typeof target.maskText === 'string' && target.maskText.length > 0),
   };
   const needs: Record<QueryTask, Array<keyof typeof has>> = {
     text2point: ['text', 'point'],
@@ -174,7 +179,7 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
       );
     const p = point ? formatPoint(point, opts) : '';
     const b = bbox ? formatBox(bbox, opts) : '';
-    const m = target.polygons ? formatPolygons(target.polygons, opts) : '';
+    const m = target.maskText ?? (target.polygons ? formatPolygons(target.polygons, opts) : '');
     const fill = (t: string) =>
       t
         .replaceAll('{q}', target.text ?? '')

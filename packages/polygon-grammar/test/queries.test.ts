@@ -53,6 +53,18 @@ test('every task from the 4-tuple, with SimpleSeg templates for text → mask; d
   expect(q.find((x) => x.task === 'point2text')!.answer).toBe('The dog on the left.');
 });
 
+test('maskText (SAMTok mask words) stands in for the polygon text; the box and point still come from the polygons', () => {
+  const words = '<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>';
+  const q = buildQueries({ text: 'the dog', polygons, maskText: words }, { seed: 3 });
+  const byTask = Object.fromEntries(q.map((x) => [x.task, x]));
+  expect(SIMPLESEG_ANSWERS.map((t) => t.replace('{a}', words))).toContain(byTask.text2mask.answer);
+  expect(byTask.mask2text.question).toContain(words);
+  expect(byTask.text2bbox.answer).toContain('[0.1, 0.1, 0.5, 0.6]');
+  for (const x of q) expect(x.question + x.answer).not.toContain('[[');
+  // Mask words alone are enough for the text ↔ mask tasks.
+  expect(buildQueries({ text: 'the dog', maskText: words }).map((x) => x.task)).toEqual(['text2mask', 'mask2text']);
+});
+
 test('tasks whose inputs are missing are skipped, or rejected when asked for', () => {
   expect(buildQueries({ text: 'a cat', bbox: [0.1, 0.2, 0.3, 0.4] }).map((x) => x.task)).toEqual([
     'text2bbox',

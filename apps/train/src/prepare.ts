@@ -1,0 +1,481 @@
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { ContourError, type Mask, maskToPolygons, type Point, rle } from '@seglang/contour';
+import {
+  buildQueries,
+  epsilonForBudget,
+  QUERY_TASKS,
+  type QueryTask,
+  seededRandom,
+  type TokenCounter,
+} from '@seglang/polygon-grammar';
+import { formatMaskWords, RqError } from '@seglang/rq-tokenizer';
+import { type CocoAnnotation, type CocoImage, readRefs, streamCoco } from './coco';
+import { InputError } from './errors';
+
+/** Output conventions of the SFT engines. */
+export type SftFormat = 'llamafactory' | 'swift' | 'qwen-vl' | 'simpleseg';
+export const SFT_FORMATS: SftFormat[] = ['llamafactory', 'swift', 'qwen-vl', 'simpleseg'];
+
+/** Why an annotation (or a referring record) produced no training example. */
+export type SkipReason =
+  | 'crowd'
+  | 'no-segmentation'
+  | 'invalid-segmentation'
+  | 'empty-polygon'
+  | 'image-not-in-instances'
+  | 'image-file-missing'
+  | 'no-text'
+  | 'no-samtok-codes'
+  | 'ref-annotation-missing';
+
+export interface TaskWeight {
+  task: QueryTask;
+  weight: number;
+}
+
+export interface PrepareOptions {
+  /** COCO `instances.json`, streamed. */
+  instances: string;
+  /** REFER refs pickle (`refs(unc).p`) or the same records as JSON/JSONL; without it the text is the category name. */
+  refs?: string;
+  /** Output folder: one `<split>.jsonl` per split, plus `prepare-state.json` for resuming. */
+  out: string;
+  /** Image folder: paths in the output are `<images>/<file_name>`; files that do not exist are skipped. */
+  images?: string;
+  /** Check that each image file exists under `images` (default true when `images` is given). */
+  checkImages?: boolean;
+  format?: SftFormat;
+  /** Task mix of the unified query interface (default text2mask only). */
+  tasks?: TaskWeight[];
+  /** Simplification ε in normalised units (default: the `simpleseg` preset, 0.001 × perimeter). */
+  epsilon?: number;
+  /** Choose ε per mask so that the polygon text fits this many tokens of `tokenizer`. */
+  budget?: number;
+  tokenizer?: TokenCounter;
+  /** Precomputed SAMTok codes per annotation (JSONL `{"ann_id", "codes"}` or JSON `{ "<ann_id>": codes }`): answers become mask words. */
+  samtokCodes?: string;
+  /** Codes per level of the SAMTok codebook (default 256). */
+  codebookSize?: number;
+  /** Seed of every random choice (default 0). */
+  seed?: number;
+  /** Examples per (annotation, expression): default 2 for `simpleseg` (its script visits every image twice), 1 otherwise. */
+  visits?: number;
+  /** Only these splits (REFER splits, e.g. `train`); default all. */
+  splits?: string[];
+  /** The split name without referring expressions (default `train`). */
+  split?: string;
+  /** Start again instead of resuming a run with the same options. */
+  overwrite?: boolean;
+  /** Called as the annotations stream in. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Called after each annotation is processed (its index in the file). */
+  onAnnotation?: (index: number) => void;
+  /** Stops between annotations; the next run with the same options resumes from the last checkpoint. */
+  signal?: AbortSignal;
+}
+
+export interface PrepareReport {
+  /** Examples written per split (including those of an earlier, resumed run). */
+  records: Record<string, number>;
+  /** Annotations and referring records skipped, per reason, with up to 5 example ids. */
+  skipped: Partial<Record<SkipReason, { count: number; examples: number[] }>>;
+  /** Annotations read from the instances file. */
+  annotations: number;
+  /** Annotation index the run resumed from (0 for a fresh run). */
+  resumedFrom: number;
+  files: Record<string, string>;
+}
+
+interface State {
+  version: 1;
+  options: string;
+  complete: boolean;
+  annotationsDone: number;
+  bytes: Record<string, number>;
+  report: PrepareReport;
+}
+
+const CHECKPOINT_EVERY = 500;
+
+/** Parses `text2mask=0.6,point2mask=0.2,bbox2mask=0.2`. */
+export function parseTasks(spec: string): TaskWeight[] {
+  const out: TaskWeight[] = [];
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [task, w = '1'] = part.split('=');
+    const weight = Number(w);
+    if (!QUERY_TASKS.includes(task as QueryTask))
+      throw new InputError(
+        `--tasks: unknown task ${JSON.stringify(task)}; tasks are ${QUERY_TASKS.join(', ')}`,
+      );
+    if (!Number.isFinite(weight) || weight <= 0)
+      throw new InputError(
+        `--tasks: the weight of ${task} must be a positive number, got ${JSON.stringify(w)}`,
+      );
+    out.push({ task: task as QueryTask, weight });
+  }
+  if (out.length === 0) throw new InputError('--tasks: no task given');
+  return out;
+}
+
+/** A 32-bit hash of integers (ids may exceed 2^32), for per-example seeds independent of order. */
+function mix(...xs: number[]): number {
+  let h = 0x9e3779b9;
+  for (const x of xs) {
+    for (const part of [x % 2 ** 32, Math.floor(x / 2 ** 32)]) {
+      h = Math.imul(h ^ (part >>> 0), 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+    }
+  }
+  return h >>> 0;
+}
+
+/** `json.dumps(value)` as Python writes it: `", "` and `": "` separators, non-ASCII as `\uXXXX`. */
+export function pythonJson(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
+  return JSON.stringify(value);
+}
+
+/** One training example in the chosen convention. */
+export function formatExample(
+  format: SftFormat,
+  example: { id: string; image: string; question: string; answer: string },
+): string {
+  const { image, question, answer } = example;
+  switch (format) {
+    case 'llamafactory':
+    case 'swift':
+      return JSON.stringify({
+        messages: [
+          { role: 'user', content: `<image>${question}` },
+          { role: 'assistant', content: answer },
+        ],
+        images: [image],
+      });
+    case 'qwen-vl':
+      return JSON.stringify({
+        id: example.id,
+        conversations: [
+          { from: 'user', value: `Picture 1: <img>${image}</img>\n${question}` },
+          { from: 'assistant', value: answer },
+        ],
+      });
+    case 'simpleseg':
+      return pythonJson({
+        conversations: [
+          { from: 'user', value: `<img>${image}</img>${question}` },
+          { from: 'assistant', value: answer },
+        ],
+      });
+  }
+}
+
+function annotationMask(a: CocoAnnotation, im: CocoImage): Mask | SkipReason {
+  const seg = a.segmentation;
+  if (seg === undefined || seg === null) return 'no-segmentation';
+  try {
+    if (Array.isArray(seg)) {
+      const parts = (seg as unknown[]).filter((p) => Array.isArray(p) && p.length >= 6) as number[][];
+      if (parts.length === 0) return 'empty-polygon';
+      return rle.decode(rle.merge(parts.map((xy) => rle.fromPolygon(xy, im.height, im.width))));
+    }
+    if (typeof seg === 'object' && 'counts' in (seg as object)) return rle.decode(seg as never);
+  } catch (e) {
+    if (e instanceof ContourError) return 'invalid-segmentation';
+    throw e;
+  }
+  return 'invalid-segmentation';
+}
+
+function readCodes(file: string): Map<number, number[]> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const codes = new Map<number, number[]>();
+  const put = (id: unknown, c: unknown, where: string) => {
+    if (!Array.isArray(c) || c.length === 0 || c.some((v) => !Number.isInteger(v) || v < 0))
+      throw new InputError(
+        `${where}: codes must be a list of non-negative integers, got ${JSON.stringify(c)}`,
+      );
+    codes.set(Number(id), c as number[]);
+  };
+  if (text.startsWith('{') && !text.includes('\n')) {
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+    if ('ann_id' in obj) put(obj.ann_id, obj.codes, file);
+    else for (const [k, v] of Object.entries(obj)) put(k, v, `${file}: ann ${k}`);
+    return codes;
+  }
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let rec: { ann_id?: unknown; codes?: unknown };
+    try {
+      rec = JSON.parse(line);
+    } catch (e) {
+      throw new InputError(`${file}:${i + 1} is not valid JSON: ${(e as Error).message}`);
+    }
+    put(rec.ann_id, rec.codes, `${file}:${i + 1}`);
+  });
+  return codes;
+}
+
+/**
+ * COCO instances (+ referring expressions) → SFT JSONL, one file per split. The instances file is
+ * streamed twice (images and categories, then annotations), so memory holds the image index, the
+ * referring records and one annotation at a time, never the annotations array. Every random choice
+ * (task, template, expression) is seeded per example from `seed` and the annotation id, so the
+ * output is the same for the same inputs and options, and an interrupted run resumes where it stopped.
+ */
+export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
+  const format = o.format ?? 'llamafactory';
+  if (!SFT_FORMATS.includes(format))
+    throw new InputError(`--format must be one of ${SFT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  const tasks = o.tasks ?? [{ task: 'text2mask', weight: 1 }];
+  const visits = o.visits ?? (format === 'simpleseg' ? 2 : 1);
+  if (!Number.isInteger(visits) || visits < 1)
+    throw new InputError(`--visits must be a positive integer, got ${visits}`);
+  if (o.budget !== undefined && !o.tokenizer) throw new InputError('--budget needs a tokenizer');
+  if (o.epsilon !== undefined && o.budget !== undefined)
+    throw new InputError('give --epsilon or --budget, not both');
+  const seed = o.seed ?? 0;
+  const codebookSize = o.codebookSize ?? 256;
+  const checkImages = o.checkImages ?? o.images !== undefined;
+  if (!existsSync(o.instances)) throw new InputError(`cannot read ${o.instances}: ENOENT`);
+
+  // Options that change the output; a run is resumed only under the same ones.
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify({
+        instances: statSync(o.instances).size,
+        refs: o.refs ? statSync(o.refs).size : null,
+        codes: o.samtokCodes ? statSync(o.samtokCodes).size : null,
+        images: o.images ?? null,
+        checkImages,
+        format,
+        tasks,
+        epsilon: o.epsilon ?? null,
+        budget: o.budget ?? null,
+        codebookSize,
+        seed,
+        visits,
+        splits: o.splits ?? null,
+        split: o.split ?? 'train',
+      }),
+    )
+    .digest('hex');
+
+  mkdirSync(o.out, { recursive: true });
+  const statePath = join(o.out, 'prepare-state.json');
+  let state: State | undefined;
+  if (existsSync(statePath) && !o.overwrite) {
+    try {
+      state = JSON.parse(readFileSync(statePath, 'utf8')) as State;
+    } catch {
+      throw new InputError(`${statePath} is corrupt; pass --overwrite to start again`);
+    }
+    if (state.options !== fingerprint)
+      throw new InputError(
+        `${o.out} holds a run with other inputs or options; pass --overwrite to replace it, or use another --out`,
+      );
+    if (state.complete) return state.report;
+  }
+
+  const refs = o.refs ? readRefs(o.refs) : undefined;
+  const byAnn = new Map<number, { ref_id: number; split: string; sentences: string[] }[]>();
+  for (const r of refs ?? []) {
+    if (o.splits && !o.splits.includes(r.split)) continue;
+    let list = byAnn.get(r.ann_id);
+    if (!list) byAnn.set(r.ann_id, (list = []));
+    list.push({ ref_id: r.ref_id, split: r.split, sentences: r.sentences.map((s) => s.sent) });
+  }
+  const codes = o.samtokCodes ? readCodes(o.samtokCodes) : undefined;
+  const images = new Map<number, CocoImage>();
+  const categories = new Map<number, string>();
+
+  const report: PrepareReport = state?.report ?? {
+    records: {},
+    skipped: {},
+    annotations: 0,
+    resumedFrom: 0,
+    files: {},
+  };
+  report.resumedFrom = state?.annotationsDone ?? 0;
+  const skip = (reason: SkipReason, id: number) => {
+    const s = (report.skipped[reason] ??= { count: 0, examples: [] });
+    s.count++;
+    if (s.examples.length < 5) s.examples.push(id);
+  };
+
+  // Output files; on resume each is cut back to its size at the last checkpoint.
+  const fds = new Map<string, number>();
+  const bytes: Record<string, number> = { ...(state?.bytes ?? {}) };
+  const fileOf = (split: string) => {
+    let fd = fds.get(split);
+    if (fd === undefined) {
+      const path = join(o.out, `${split}.jsonl`);
+      fd = openSync(path, state && existsSync(path) ? 'r+' : 'w');
+      ftruncateSync(fd, bytes[split] ?? 0);
+      bytes[split] ??= 0;
+      report.files[split] = path;
+      fds.set(split, fd);
+    }
+    return fd;
+  };
+  for (const split of Object.keys(bytes)) fileOf(split);
+
+  const checkpoint = (done: number, complete: boolean) => {
+    const next: State = { version: 1, options: fingerprint, complete, annotationsDone: done, bytes, report };
+    writeFileSync(`${statePath}.tmp`, JSON.stringify(next));
+    renameSync(`${statePath}.tmp`, statePath);
+  };
+
+  const imageExists = new Map<number, boolean>();
+  const seenAnn = new Set<number>();
+  let done = report.resumedFrom;
+  try {
+    const handle = (index: number, a: CocoAnnotation) => {
+      const refsOf = refs ? byAnn.get(a.id) : undefined;
+      if (refsOf) seenAnn.add(a.id);
+      if (index < report.resumedFrom) return; // written by the run being resumed
+      if (o.signal?.aborted) throw new InputError('prepare was interrupted; run it again to resume');
+      if (!refs || refsOf) processAnnotation(a, refsOf);
+      done = index + 1;
+      report.annotations = done;
+      if (done % CHECKPOINT_EVERY === 0) checkpoint(done, false);
+      o.onAnnotation?.(index);
+    };
+    // One pass when the images (and, without referring expressions, the categories) come before the
+    // annotations, as in COCO's own files; otherwise index them first and stream the annotations again.
+    let mode = 'undecided' as 'undecided' | 'process' | 'index';
+    await streamCoco(
+      o.instances,
+      {
+        image: (im) => images.set(im.id, im),
+        category: (id, name) => categories.set(id, name),
+        annotation: (index, a) => {
+          if (mode === 'undecided')
+            mode = images.size > 0 && (refs || categories.size > 0) ? 'process' : 'index';
+          if (mode === 'process') handle(index, a);
+        },
+      },
+      o.onProgress,
+    );
+    if (mode === 'index') await streamCoco(o.instances, { annotation: handle }, o.onProgress);
+    // Referring records whose annotation is not in the instances file.
+    if (refs)
+      for (const [annId, list] of byAnn)
+        if (!seenAnn.has(annId)) for (const r of list) skip('ref-annotation-missing', r.ref_id);
+    checkpoint(done, true);
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+  return report;
+
+  function processAnnotation(
+    a: CocoAnnotation,
+    refsOf: { ref_id: number; split: string; sentences: string[] }[] | undefined,
+  ) {
+    if (a.iscrowd) return skip('crowd', a.id);
+    const im = images.get(a.image_id);
+    if (!im) return skip('image-not-in-instances', a.id);
+    const imagePath = o.images ? join(o.images, im.file_name) : im.file_name;
+    if (checkImages) {
+      let ok = imageExists.get(im.id);
+      if (ok === undefined) imageExists.set(im.id, (ok = existsSync(imagePath)));
+      if (!ok) return skip('image-file-missing', a.id);
+    }
+    const mask = annotationMask(a, im);
+    if (typeof mask === 'string') return skip(mask, a.id);
+    const epsilon =
+      o.budget !== undefined ? epsilonForBudget(mask, o.tokenizer as TokenCounter, o.budget) : o.epsilon;
+    const polygons: Point[][] = maskToPolygons(mask, {
+      preset: 'simpleseg',
+      epsilon: epsilon === undefined ? undefined : { normalized: epsilon },
+    });
+    if (!polygons.some((p) => p.length >= 3)) return skip('empty-polygon', a.id);
+    let maskText: string | undefined;
+    if (codes) {
+      const c = codes.get(a.id);
+      if (!c) return skip('no-samtok-codes', a.id);
+      try {
+        maskText = formatMaskWords(c, { codebookSize, levels: c.length });
+      } catch (e) {
+        if (e instanceof RqError) throw new InputError(`SAMTok codes of annotation ${a.id}: ${e.message}`);
+        throw e;
+      }
+    }
+    const groups = refsOf ?? [
+      { ref_id: a.id, split: o.split ?? 'train', sentences: [categories.get(a.category_id ?? -1) ?? ''] },
+    ];
+    for (const g of groups) {
+      const sentences = g.sentences.filter((s) => s.trim() !== '');
+      if (sentences.length === 0) {
+        skip('no-text', refsOf ? g.ref_id : a.id);
+        continue;
+      }
+      const fd = fileOf(g.split);
+      sentences.forEach((text, si) => {
+        for (let v = 0; v < visits; v++) {
+          const exampleSeed = mix(seed, a.id, g.ref_id, si, v);
+          const random = seededRandom(exampleSeed);
+          const task = pickTask(tasks, random());
+          const [q] = buildQueries(
+            { text, polygons, ...(maskText ? { maskText } : {}) },
+            { tasks: [task], seed: exampleSeed },
+          );
+          const line = `${formatExample(format, {
+            id: `${g.ref_id}_${si}_${v}`,
+            image: imagePath,
+            question: q.question,
+            answer: q.answer,
+          })}\n`;
+          bytes[g.split] += writeSync(fd, line, bytes[g.split]);
+          report.records[g.split] = (report.records[g.split] ?? 0) + 1;
+        }
+      });
+    }
+  }
+}
+
+function pickTask(tasks: TaskWeight[], r: number): QueryTask {
+  const total = tasks.reduce((s, t) => s + t.weight, 0);
+  let acc = 0;
+  for (const t of tasks) {
+    acc += t.weight / total;
+    if (r < acc) return t.task;
+  }
+  return tasks[tasks.length - 1].task;
+}

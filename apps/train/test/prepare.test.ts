@@ -1,0 +1,461 @@
+/**
+ * `prepare`: COCO instances + REFER referring expressions → SFT JSONL. Fixtures are written here:
+ * the instances JSON and the REFER pickle by python3 (as REFER's own refs(unc).p is a pickle).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { maskToPolygons, rle } from '@seglang/contour';
+import { SIMPLESEG_ANSWERS, SIMPLESEG_QUESTIONS } from '@seglang/polygon-grammar';
+import { loadTokenizer } from '../src/inputs';
+import { parseTasks, prepare, pythonJson } from '../src/prepare';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const tmp = () => mkdtempSync(join(tmpdir(), 'seglang-prepare-'));
+
+/** Every skip reason has an annotation here; the comments say which. */
+const FIXTURE = `
+import json, os, pickle, sys
+out = sys.argv[1]
+images = [
+    {"id": 1, "file_name": "a.jpg", "width": 40, "height": 30},
+    {"id": 2, "file_name": "b.jpg", "width": 50, "height": 20},
+    {"id": 3, "file_name": "gone.jpg", "width": 10, "height": 10},   # no file on disk
+    {"id": 4, "file_name": "c.jpg", "width": 30, "height": 30},
+]
+anns = [
+    {"id": 10, "image_id": 1, "category_id": 1, "iscrowd": 0, "segmentation": [[5, 5, 30, 5, 30, 25, 5, 25]]},
+    {"id": 11, "image_id": 2, "category_id": 2, "iscrowd": 0, "segmentation": [[2, 2, 40, 2, 20, 18]]},
+    {"id": 12, "image_id": 1, "category_id": 1, "iscrowd": 1, "segmentation": {"size": [30, 40], "counts": [100, 20, 1080]}},
+    {"id": 13, "image_id": 3, "category_id": 1, "iscrowd": 0, "segmentation": [[1, 1, 8, 1, 8, 8]]},
+    {"id": 14, "image_id": 1, "category_id": 2, "iscrowd": 0, "segmentation": [[3, 3, 3, 3, 3, 3]]},
+    {"id": 15, "image_id": 99, "category_id": 2, "iscrowd": 0, "segmentation": [[1, 1, 8, 1, 8, 8]]},
+    {"id": 16, "image_id": 4, "category_id": 3, "iscrowd": 0},
+    {"id": 17, "image_id": 4, "category_id": 3, "iscrowd": 0, "segmentation": {"size": [30, 30], "counts": "~~~~"}},
+    {"id": 18, "image_id": 4, "category_id": 3, "iscrowd": 0, "segmentation": [[4, 20, 15, 3, 26, 20, 20, 27, 10, 27]]},
+]
+cats = [{"id": 1, "name": "dog"}, {"id": 2, "name": "cat"}, {"id": 3, "name": "kite"}]
+json.dump({"info": {}, "images": images, "annotations": anns, "categories": cats}, open(os.path.join(out, "instances.json"), "w"))
+refs = [
+    {"ref_id": 0, "ann_id": 10, "image_id": 1, "split": "train", "category_id": 1, "sent_ids": [0, 1],
+     "sentences": [{"sent": "the big dog", "raw": "The big dog.", "tokens": ["the", "big", "dog"], "sent_id": 0},
+                   {"sent": "dog on the left", "raw": "dog on the left", "tokens": [], "sent_id": 1}]},
+    {"ref_id": 1, "ann_id": 11, "image_id": 2, "split": "val", "sentences": [{"sent": "caf\\u00e9 cat", "sent_id": 2}]},
+    {"ref_id": 2, "ann_id": 13, "image_id": 3, "split": "testA", "sentences": [{"sent": "small dog", "sent_id": 3}]},
+    {"ref_id": 3, "ann_id": 77, "image_id": 1, "split": "testB", "sentences": [{"sent": "nothing", "sent_id": 4}]},
+    {"ref_id": 5, "ann_id": 14, "image_id": 1, "split": "testB", "sentences": [{"sent": "a dot", "sent_id": 5}]},
+    {"ref_id": 6, "ann_id": 18, "image_id": 4, "split": "testB", "sentences": [{"sent": "  ", "sent_id": 6}]},
+    {"ref_id": 7, "ann_id": 18, "image_id": 4, "split": "testB", "sentences": [{"sent": "the kite", "sent_id": 7}]},
+]
+pickle.dump(refs, open(os.path.join(out, "refs(unc).p"), "wb"), protocol=2)
+json.dump(refs, open(os.path.join(out, "refs.json"), "w"))
+with open(os.path.join(out, "codes.jsonl"), "w") as f:
+    f.write(json.dumps({"ann_id": 10, "codes": [12, 47]}) + "\\n" + json.dumps({"ann_id": 11, "codes": [7, 4]}) + "\\n")
+os.makedirs(os.path.join(out, "img"))
+for name in ["a.jpg", "b.jpg", "c.jpg"]:
+    open(os.path.join(out, "img", name), "wb").write(b"\\xff\\xd8")
+`;
+
+let fx: string;
+beforeAll(() => {
+  fx = tmp();
+  execFileSync('python3', ['-c', FIXTURE, fx]);
+});
+const F = (name: string) => join(fx, name);
+const lines = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n');
+
+describe('prepare', () => {
+  test('LLaMA-Factory ShareGPT lines for seed 1, exactly; REFER splits kept; the pickle and its JSON give the same', async () => {
+    const out = tmp();
+    const report = await prepare({
+      instances: F('instances.json'),
+      refs: F('refs(unc).p'),
+      images: F('img'),
+      out,
+      seed: 1,
+    });
+    expect(Object.keys(report.files).sort()).toEqual(['testB', 'train', 'val']);
+    const img = (n: string) => JSON.stringify(join(F('img'), n));
+    expect(lines(join(out, 'train.jsonl'))).toEqual([
+      `{"messages":[{"role":"user","content":"<image>Locate the polygon of the big dog."},{"role":"assistant","content":"Sure, you can find it at [[[0.125, 0.167], [0.725, 0.167], [0.725, 0.8], [0.125, 0.8]]]."}],"images":[${img('a.jpg')}]}`,
+      `{"messages":[{"role":"user","content":"<image>What is the polygon of dog on the left in the image?"},{"role":"assistant","content":"It is at [[[0.125, 0.167], [0.725, 0.167], [0.725, 0.8], [0.125, 0.8]]]."}],"images":[${img('a.jpg')}]}`,
+    ]);
+    expect(lines(join(out, 'val.jsonl'))).toEqual([
+      `{"messages":[{"role":"user","content":"<image>Help me locate the polygon of café cat."},{"role":"assistant","content":"[[[0.06, 0.1], [0.76, 0.1], [0.7, 0.25], [0.68, 0.25], [0.6, 0.45], [0.58, 0.45], [0.5, 0.65], [0.48, 0.65], [0.4, 0.85], [0.38, 0.8], [0.36, 0.8], [0.2, 0.4], [0.18, 0.4]]]."}],"images":[${img('b.jpg')}]}`,
+    ]);
+    expect(lines(join(out, 'testB.jsonl'))).toHaveLength(1);
+    expect(report.records).toEqual({ train: 2, val: 1, testB: 1 });
+    expect(report.skipped).toEqual({
+      'image-file-missing': { count: 1, examples: [13] },
+      'empty-polygon': { count: 1, examples: [14] },
+      'no-text': { count: 1, examples: [6] },
+      'ref-annotation-missing': { count: 1, examples: [3] },
+    });
+    // The same records as JSON: the same bytes.
+    const out2 = tmp();
+    await prepare({
+      instances: F('instances.json'),
+      refs: F('refs.json'),
+      images: F('img'),
+      out: out2,
+      seed: 1,
+    });
+    for (const s of ['train', 'val', 'testB'])
+      expect(readFileSync(join(out2, `${s}.jsonl`), 'utf8')).toBe(
+        readFileSync(join(out, `${s}.jsonl`), 'utf8'),
+      );
+  });
+
+  test('--format simpleseg: the data script’s lines byte for byte (python3 reference), every example visited twice', async () => {
+    const out = tmp();
+    await prepare({
+      instances: F('instances.json'),
+      refs: F('refs(unc).p'),
+      images: F('img'),
+      out,
+      seed: 5,
+      format: 'simpleseg',
+    });
+    const got = lines(join(out, 'train.jsonl'));
+    expect(got).toHaveLength(4); // 2 expressions × 2 visits
+    // Recover the template choices from each line, then let Python write the line from the contour.
+    const contour = maskToPolygons(rle.decode(rle.fromPolygon([5, 5, 30, 5, 30, 25, 5, 25], 30, 40)), {
+      normalize: false,
+    });
+    const jobs = got.map((line) => {
+      const [user, answer] = JSON.parse(line).conversations.map((c: { value: string }) => c.value);
+      const question = user.replace(/^<img>[^<]*<\/img>/, '');
+      const sentence = ['the big dog', 'dog on the left'].find((s) =>
+        SIMPLESEG_QUESTIONS.some((t) => t.replace('{q}', s) === question),
+      ) as string;
+      const q = SIMPLESEG_QUESTIONS.findIndex((t) => t.replace('{q}', sentence) === question);
+      const a = SIMPLESEG_ANSWERS.findIndex((t) =>
+        new RegExp(`^${t.replace('.', '\\.').replace('{a}', '\\[.*\\]')}$`).test(answer),
+      );
+      expect(q).toBeGreaterThanOrEqual(0);
+      expect(a).toBeGreaterThanOrEqual(0);
+      return { q, a, sentence, image: join(F('img'), 'a.jpg') };
+    });
+    const python = `
+import json, sys
+import numpy as np
+QUESTIONS = json.loads(sys.argv[1]); ANSWERS = json.loads(sys.argv[2]); contours = json.loads(sys.argv[3]); jobs = json.loads(sys.argv[4])
+w, h = 40, 30
+polys = [np.round(np.array(c, dtype=np.float64) / [w, h], 3).tolist() for c in contours]
+for j in jobs:
+    question = QUESTIONS[j["q"]].replace("{q}", j["sentence"])
+    answer = ANSWERS[j["a"]].replace("{a}", str(polys))
+    print(json.dumps({"conversations": [{"from": "user", "value": "<img>" + j["image"] + "</img>" + question}, {"from": "assistant", "value": answer}]}))
+`;
+    const want = execFileSync(
+      'python3',
+      [
+        '-c',
+        python,
+        JSON.stringify(SIMPLESEG_QUESTIONS),
+        JSON.stringify(SIMPLESEG_ANSWERS),
+        JSON.stringify(contour),
+        JSON.stringify(jobs),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(got.join('\n')).toBe(want.trimEnd());
+    // Every (annotation, expression) twice; non-ASCII escaped as Python's json.dumps does.
+    expect(jobs.map((j) => j.sentence).sort()).toEqual([
+      'dog on the left',
+      'dog on the left',
+      'the big dog',
+      'the big dog',
+    ]);
+    expect(readFileSync(join(out, 'val.jsonl'), 'utf8')).toContain('caf\\u00e9 cat');
+    expect(pythonJson({ a: ['é', 1, 0.5, null] })).toBe('{"a": ["\\u00e9", 1, 0.5, null]}');
+  });
+
+  test('without referring expressions: category names, every skip reason reported, Qwen-VL format', async () => {
+    const out = tmp();
+    const report = await prepare({
+      instances: F('instances.json'),
+      images: F('img'),
+      out,
+      format: 'qwen-vl',
+    });
+    expect(report.records).toEqual({ train: 3 });
+    expect(report.skipped).toEqual({
+      crowd: { count: 1, examples: [12] },
+      'image-file-missing': { count: 1, examples: [13] },
+      'empty-polygon': { count: 1, examples: [14] },
+      'image-not-in-instances': { count: 1, examples: [15] },
+      'no-segmentation': { count: 1, examples: [16] },
+      'invalid-segmentation': { count: 1, examples: [17] },
+    });
+    const recs = lines(join(out, 'train.jsonl')).map((l) => JSON.parse(l));
+    expect(recs.map((r) => r.id)).toEqual(['10_0_0', '11_0_0', '18_0_0']);
+    expect(recs[0].conversations[0].value).toMatch(/^Picture 1: <img>.*a\.jpg<\/img>\n.*\bdog\b/);
+    expect(recs[2].conversations[0].value).toMatch(/\bkite\b/);
+    // Without --images the paths are the file names and nothing is checked on disk.
+    const bare = await prepare({ instances: F('instances.json'), out: tmp() });
+    expect(bare.records).toEqual({ train: 4 });
+    expect(bare.skipped['image-file-missing']).toBeUndefined();
+  });
+
+  test('SAMTok codes become mask words; the task mix follows its weights; boxes come from the polygons', async () => {
+    const out = tmp();
+    const report = await prepare({
+      instances: F('instances.json'),
+      images: F('img'),
+      out,
+      samtokCodes: F('codes.jsonl'),
+      tasks: parseTasks('text2mask=0.5,bbox2mask=0.25,mask2text=0.25'),
+      visits: 200,
+    });
+    expect(report.skipped['no-samtok-codes']).toEqual({ count: 1, examples: [18] });
+    const recs = lines(join(out, 'train.jsonl')).map((l) => JSON.parse(l).messages);
+    expect(recs).toHaveLength(400);
+    const words = '<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>';
+    const dog = recs.slice(0, 200);
+    const kinds = { text2mask: 0, bbox2mask: 0, mask2text: 0 };
+    for (const [user, assistant] of dog) {
+      expect(user.content + assistant.content).not.toContain('[[');
+      if (user.content.includes(words)) kinds.mask2text++;
+      else if (/\[0\.\d+, 0\.\d+, 0\.\d+, 0\.\d+\]/.test(user.content)) {
+        kinds.bbox2mask++;
+        expect(user.content).toContain('[0.125, 0.167, 0.725, 0.8]');
+        expect(assistant.content).toContain(words);
+      } else {
+        kinds.text2mask++;
+        expect(assistant.content).toContain(words);
+      }
+    }
+    // 200 draws: each share within 4.5 standard deviations of its weight.
+    for (const [k, p] of [
+      ['text2mask', 0.5],
+      ['bbox2mask', 0.25],
+      ['mask2text', 0.25],
+    ] as const)
+      expect(Math.abs(kinds[k] - 200 * p)).toBeLessThan(4.5 * Math.sqrt(200 * p * (1 - p)));
+    expect(() => parseTasks('text2mask=0.5,mask2mask=1')).toThrow(/unknown task "mask2mask"/);
+    expect(() => parseTasks('text2mask=-1')).toThrow(/positive number/);
+  });
+
+  test('--budget: ε chosen per mask so every polygon text fits the token budget of the tokenizer', async () => {
+    const tokenizer = loadTokenizer();
+    const out = tmp();
+    await prepare({ instances: F('instances.json'), out, budget: 75, tokenizer });
+    const free = tmp();
+    await prepare({ instances: F('instances.json'), out: free });
+    const texts = (dir: string) =>
+      lines(join(dir, 'train.jsonl')).map(
+        (l) => /\[\[\[.*\]\]\]/.exec(JSON.parse(l).messages[1].content)?.[0] as string,
+      );
+    const tokens = (t: string) => tokenizer.encode(t).ids.length;
+    expect(
+      texts(out)
+        .map(tokens)
+        .every((n) => n <= 75),
+    ).toBe(true);
+    expect(
+      texts(free)
+        .map(tokens)
+        .some((n) => n > 75),
+    ).toBe(true); // the budget did something
+  });
+
+  test('deterministic for a seed; another seed chooses other templates', async () => {
+    const run = async (seed: number) => {
+      const out = tmp();
+      await prepare({ instances: F('instances.json'), out, seed, visits: 20 });
+      return readFileSync(join(out, 'train.jsonl'), 'utf8');
+    };
+    const a = await run(3);
+    expect(await run(3)).toBe(a);
+    expect(await run(4)).not.toBe(a);
+  });
+
+  test('an interrupted run resumes from its checkpoint and ends byte-identical to an uninterrupted one', async () => {
+    // 1,300 annotations: checkpoints at 500 and 1,000; the run stops at 1,100.
+    const dir = tmp();
+    const images = [{ id: 1, file_name: 'x.jpg', width: 64, height: 48 }];
+    const annotations = Array.from({ length: 1300 }, (_, i) => {
+      const x = 5 + (i % 20);
+      const y = 4 + (i % 17);
+      return {
+        id: 1000 + i,
+        image_id: 1,
+        category_id: 1 + (i % 2),
+        iscrowd: i % 97 === 0 ? 1 : 0,
+        segmentation: [[x, y, x + 30, y, x + 15, y + 20]],
+      };
+    });
+    writeFileSync(
+      join(dir, 'big.json'),
+      JSON.stringify({
+        images,
+        annotations,
+        categories: [
+          { id: 1, name: 'dog' },
+          { id: 2, name: 'cat' },
+        ],
+      }),
+    );
+    const opts = { instances: join(dir, 'big.json'), seed: 9, tasks: parseTasks('text2mask=1,point2mask=1') };
+    const clean = join(dir, 'clean');
+    const full = await prepare({ ...opts, out: clean });
+
+    const out = join(dir, 'resumed');
+    const ac = new AbortController();
+    await expect(
+      prepare({ ...opts, out, signal: ac.signal, onAnnotation: (i) => i === 1099 && ac.abort() }),
+    ).rejects.toThrow(/interrupted; run it again to resume/);
+    // Lines past the last checkpoint were written; resuming cuts them and goes on from annotation 1,000.
+    expect(lines(join(out, 'train.jsonl')).length).toBeGreaterThan(1000);
+    const resumed = await prepare({ ...opts, out });
+    expect(resumed.resumedFrom).toBe(1000);
+    expect(readFileSync(join(out, 'train.jsonl'), 'utf8')).toBe(
+      readFileSync(join(clean, 'train.jsonl'), 'utf8'),
+    );
+    expect(resumed.records).toEqual(full.records);
+    expect(resumed.skipped).toEqual(full.skipped);
+    // A finished run is not redone; other options need --overwrite.
+    expect((await prepare({ ...opts, out })).records).toEqual(full.records);
+    await expect(prepare({ ...opts, out, seed: 10 })).rejects.toThrow(
+      /other inputs or options; pass --overwrite/,
+    );
+    const over = await prepare({ ...opts, out, seed: 10, overwrite: true });
+    expect(over.resumedFrom).toBe(0);
+    expect(readFileSync(join(out, 'train.jsonl'), 'utf8')).not.toBe(
+      readFileSync(join(clean, 'train.jsonl'), 'utf8'),
+    );
+  });
+
+  test('bad input: a clear error naming the file', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'bad.json'),
+      '{"images": [{"id": 1, "file_name": "a.jpg", "width": 4, "height": 4}], "annotations": [{"id": 1, "image_id": 1,',
+    );
+    await expect(prepare({ instances: join(dir, 'bad.json'), out: join(dir, 'o') })).rejects.toThrow(
+      /bad\.json is not valid JSON/,
+    );
+    writeFileSync(join(dir, 'bad2.json'), '{"images": [}');
+    await expect(prepare({ instances: join(dir, 'bad2.json'), out: join(dir, 'o2') })).rejects.toThrow(
+      /bad2\.json is not valid JSON/,
+    );
+    await expect(prepare({ instances: join(dir, 'nope.json'), out: join(dir, 'o3') })).rejects.toThrow(
+      /cannot read .*nope\.json: ENOENT/,
+    );
+    writeFileSync(join(dir, 'refs.p'), Buffer.from([0x80, 0x02, 0x5d, 0x71]));
+    await expect(
+      prepare({ instances: F('instances.json'), refs: join(dir, 'refs.p'), out: join(dir, 'o4') }),
+    ).rejects.toThrow(/refs\.p is not a readable pickle/);
+    writeFileSync(join(dir, 'refs.json'), '[{"ann_id": 1}]');
+    await expect(
+      prepare({ instances: F('instances.json'), refs: join(dir, 'refs.json'), out: join(dir, 'o5') }),
+    ).rejects.toThrow(/record 0 needs ann_id, image_id, split and sentences/);
+  });
+});
+
+describe('seglang-train prepare (the built CLI)', () => {
+  test('writes the splits and prints the report; bad options exit 1 or 2', () => {
+    const out = tmp();
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'prepare',
+        '--instances',
+        F('instances.json'),
+        '--refs',
+        F('refs(unc).p'),
+        '--images',
+        F('img'),
+        '-o',
+        out,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.records).toEqual({ train: 2, val: 1, testB: 1 });
+    expect(existsSync(join(out, 'val.jsonl'))).toBe(true);
+    const text = spawnSync(
+      process.execPath,
+      [CLI, 'prepare', '--instances', F('instances.json'), '-o', tmp()],
+      { encoding: 'utf8' },
+    );
+    expect(text.stdout).toMatch(
+      /9 annotations read\n {2}train: 4 examples.*\nskipped:\n {2}crowd: 1 \(e\.g\. 12\)/s,
+    );
+    const bad = spawnSync(
+      process.execPath,
+      [CLI, 'prepare', '--instances', F('instances.json'), '-o', tmp(), '--tasks', 'x=1'],
+      { encoding: 'utf8' },
+    );
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(
+      'seglang-train: --tasks: unknown task "x"; tasks are text2point, text2bbox, text2mask, point2mask, bbox2mask, point2text, bbox2text, mask2text\n',
+    );
+    expect(spawnSync(process.execPath, [CLI, 'prepare', '-o', tmp()], { encoding: 'utf8' }).status).toBe(2);
+  });
+});
+
+describe('memory', () => {
+  test('a 200 MB COCO file streams through in bounded heap', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'out'));
+    // Generated by a child process so this one's heap stays out of the measurement.
+    const script = `
+const { createWriteStream, writeFileSync } = require('node:fs');
+const dir = process.argv[1];
+(async () => {
+  const out = createWriteStream(dir + '/instances.json');
+  const w = (s) => new Promise((r) => (out.write(s) ? r() : out.once('drain', r)));
+  await w('{"info": {"description": "generated"}, "images": [');
+  for (let i = 1; i <= 2000; i++) await w((i > 1 ? ', ' : '') + JSON.stringify({ id: i, file_name: i + '.jpg', width: 64, height: 48 }));
+  await w('], "annotations": [');
+  let bytes = 0, id = 0;
+  const refs = [];
+  while (bytes < 200e6) {
+    id++;
+    const pts = [];
+    for (let k = 0; k < 600; k++) { const t = (2 * Math.PI * k) / 600, r = 14 + 6 * Math.sin(5 * t + id); pts.push((32 + r * Math.cos(t)).toFixed(2), (24 + r * Math.sin(t)).toFixed(2)); }
+    const s = (id > 1 ? ', ' : '') + '{"id": ' + id + ', "image_id": ' + (1 + (id % 2000)) + ', "category_id": 1, "iscrowd": 0, "segmentation": [[' + pts.join(', ') + ']]}';
+    bytes += s.length;
+    await w(s);
+    if (id % 100 === 0) refs.push({ ref_id: id, ann_id: id, image_id: 1 + (id % 2000), split: id % 300 === 0 ? 'val' : 'train', sentences: [{ sent: 'object ' + id }] });
+  }
+  await w('], "categories": [{"id": 1, "name": "dog"}]}');
+  out.end();
+  writeFileSync(dir + '/refs.json', JSON.stringify(refs));
+})();`;
+    execFileSync(process.execPath, ['-e', script, dir]);
+    const size = statSync(join(dir, 'instances.json')).size;
+    expect(size).toBeGreaterThan(200e6);
+    const measure = `
+import(process.argv[1]).then(async ({ prepare }) => {
+  let peak = 0;
+  const sample = () => { peak = Math.max(peak, process.memoryUsage().heapUsed); };
+  const timer = setInterval(sample, 5);
+  const base = process.memoryUsage().heapUsed;
+  const report = await prepare({ instances: process.argv[2] + '/instances.json', refs: process.argv[2] + '/refs.json', out: process.argv[2] + '/out', onAnnotation: sample });
+  clearInterval(timer);
+  console.log(JSON.stringify({ base, peak, records: report.records, annotations: report.annotations }));
+});`;
+    const r = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=256', '-e', measure, join(__dirname, '..', 'dist', 'prepare.js'), dir],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    const m = JSON.parse(r.stdout);
+    const mb = (b: number) => Math.round(b / 2 ** 20);
+    console.log(
+      `prepare over a ${mb(size)} MB COCO file (${m.annotations} annotations): peak heap ${mb(m.peak)} MB (baseline ${mb(m.base)} MB)`,
+    );
+    expect(m.annotations).toBeGreaterThan(20000);
+    expect(m.records.train + m.records.val).toBe(Math.floor(m.annotations / 100));
+    // The file is 200 MB of text; parsed whole it would take well over 500 MB of heap.
+    expect(m.peak).toBeLessThan(96 * 2 ** 20);
+  });
+});
