@@ -168,5 +168,7 @@ test('minPoints: a polygon cannot close before it has that many points; points a
     for (const p of polygons) expect(p.length).toBeGreaterThanOrEqual(3);
   }
   expect(() => createConstraint({ vocabulary, eosTokenIds: EOS, minPoints: 0 })).toThrow(/minPoints/);
-  expect(() => createConstraint({ vocabulary, eosTokenIds: EOS, minPoints: 5, maxPoints: 4 })).toThrow(/minPoints/);
+  expect(() => createConstraint({ vocabulary, eosTokenIds: EOS, minPoints: 5, maxPoints: 4 })).toThrow(
+    /minPoints/,
+  );
 });

@@ -62,7 +62,10 @@ test('maskText (SAMTok mask words) stands in for the polygon text; the box and p
   expect(byTask.text2bbox.answer).toContain('[0.1, 0.1, 0.5, 0.6]');
   for (const x of q) expect(x.question + x.answer).not.toContain('[[');
   // Mask words alone are enough for the text ↔ mask tasks.
-  expect(buildQueries({ text: 'the dog', maskText: words }).map((x) => x.task)).toEqual(['text2mask', 'mask2text']);
+  expect(buildQueries({ text: 'the dog', maskText: words }).map((x) => x.task)).toEqual([
+    'text2mask',
+    'mask2text',
+  ]);
 });
 
 test('tasks whose inputs are missing are skipped, or rejected when asked for', () => {
