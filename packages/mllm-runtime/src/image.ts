@@ -55,7 +55,10 @@ const triple = (v: unknown): [number, number, number] | undefined =>
  * `size.shortest_edge` / `size.longest_edge`; `patch_size`, `merge_size`, `temporal_patch_size`,
  * `image_mean`, `image_std`, `rescale_factor`. Missing keys take the defaults of `base`.
  */
-export function imageProcessorConfig(json: Json, base = QWEN2_VL_IMAGE): ImageProcessorConfig {
+export function imageProcessorConfig(
+  json: Record<string, unknown>,
+  base = QWEN2_VL_IMAGE,
+): ImageProcessorConfig {
   const size = (json.size ?? {}) as Json;
   const cfg: ImageProcessorConfig = {
     patchSize: num(json.patch_size) ?? base.patchSize,

@@ -7,6 +7,7 @@ export {
   boxIou,
   chamferDistance,
   ReferringSegmentationMeter,
+  type Region,
   recAccuracy,
   tokensPerMaskStats,
 } from './metrics';
@@ -26,6 +27,7 @@ export {
   type MaskIouOptions,
   maskIouReward,
   predictedPolygons,
+  type ResponseAnalysis,
   rasterizePrediction,
   rleCentroid,
   type SimplesegRewardConfig,

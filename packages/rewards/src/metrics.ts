@@ -1,7 +1,8 @@
 import { type CocoRle, type Mask, type Point, rle } from '@seglang/contour';
 import { RewardError } from './errors';
 
-type Region = Mask | CocoRle | null;
+/** A prediction or ground truth for the meter: a mask, a COCO RLE, or null for "no target". */
+export type Region = Mask | CocoRle | null;
 
 function toRle(r: Region, name: string): CocoRle | null {
   if (r === null) return null;

@@ -1,4 +1,4 @@
-import { extractLocations, type Point } from '@seglang/polygon-grammar';
+import type { Point } from '@seglang/polygon-grammar';
 import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
 import { RewardError } from './errors';
 import type { RewardResult } from './result';

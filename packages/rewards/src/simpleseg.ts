@@ -73,13 +73,13 @@ export function rleCentroid(r: CocoRle): [number, number] | null {
   return runsCentroid(stringToCounts(r.counts, r.size[0], r.size[1]), r.size[0]);
 }
 
-/** What every SimpleSeg reward needs from one response, computed once. */
-interface Analysis {
+/** What every SimpleSeg reward needs from one response, computed once (by `simplesegReward`, which passes it to each reward; callers leave it out). */
+export interface ResponseAnalysis {
   polygons: Point[][] | null;
   pred: Runs | null;
 }
 
-function analyse(response: unknown, gt: PreparedGroundTruth): Analysis {
+function analyse(response: unknown, gt: PreparedGroundTruth): ResponseAnalysis {
   const polygons = predictedPolygons(response);
   return { polygons, pred: polygons ? predictionRuns(polygons, gt.width, gt.height) : null };
 }
@@ -108,7 +108,7 @@ export function maskIouReward(
   response: string,
   groundTruth: SimplesegGroundTruth | PreparedGroundTruth,
   opts: MaskIouOptions = {},
-  analysis?: Analysis,
+  analysis?: ResponseAnalysis,
 ): RewardResult & { iou: number } {
   const gt = prepareGroundTruth(groundTruth);
   const threshold = checkUnit('threshold', opts.threshold ?? 0.5);
@@ -129,7 +129,7 @@ export function maskIouReward(
 export function centroidDistanceReward(
   response: string,
   groundTruth: SimplesegGroundTruth | PreparedGroundTruth,
-  analysis?: Analysis,
+  analysis?: ResponseAnalysis,
 ): RewardResult {
   const gt = prepareGroundTruth(groundTruth);
   const { pred } = analysis ?? analyse(response, gt);

@@ -14,7 +14,7 @@ export {
   SAM_MASK_SIZE,
 } from './image';
 export { LAYOUTS, SAMEXPORTER, SAMTOK, type SamLayout, TRANSFORMERS_JS } from './layouts';
-export { checkLayout, type IoSpec, type ModelSource, type Ort, openSession } from './ort';
+export { checkLayout, type Dim, type IoSpec, type ModelSource, type Ort, openSession } from './ort';
 export {
   type SamPrediction,
   SamPredictor,

@@ -17,7 +17,7 @@ export interface Ort {
 export type ModelSource = string | Uint8Array;
 
 /** A dimension in a layout: a fixed size, or a name for an axis that may take any size. */
-type Dim = number | string;
+export type Dim = number | string;
 
 export interface IoSpec {
   inputs: Record<string, Dim[]>;

@@ -1,0 +1,10 @@
+import type { Theme } from 'vitepress';
+import DefaultTheme from 'vitepress/theme';
+import Demo from './Demo.vue';
+
+export default {
+  extends: DefaultTheme,
+  enhanceApp({ app }) {
+    app.component('SeglangDemo', Demo);
+  },
+} satisfies Theme;

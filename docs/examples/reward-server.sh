@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Serve rewards to an RL engine over HTTP, and call them the way verl and EasyR1 will.
+set -euo pipefail
+PORT=${PORT:-8000}
+SEGLANG_PYTHON=${SEGLANG_PYTHON:-node_modules/@seglang/train/python}
+
+seglang-train reward-server --port "$PORT" &
+SERVER=$!
+trap 'kill $SERVER' EXIT
+until curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; do sleep 0.2; done
+
+# One SimpleSeg rollout against a 100×80 ground truth given as pixel polygons.
+curl -s --fail-with-body "http://127.0.0.1:$PORT/reward" -H 'content-type: application/json' -d '{
+  "items": [{
+    "kind": "simpleseg",
+    "response": "It is at [[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]].",
+    "ground_truth": { "width": 100, "height": 80, "polygons": [[[20, 16], [80, 16], [80, 64], [20, 64]]] }
+  }]
+}'
+echo
+
+# verl calls compute_score(data_source, solution_str, ground_truth); EasyR1 calls compute_score_batch.
+SEGLANG_REWARD_URL="http://127.0.0.1:$PORT/reward" PYTHONPATH="$SEGLANG_PYTHON" python3 -c '
+from seglang_reward import compute_score
+gt = "{\"width\": 100, \"height\": 80, \"polygons\": [[[20, 16], [80, 16], [80, 64], [20, 64]]]}"
+print(compute_score("refcoco", "It is at [[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]].", gt))
+'

@@ -1,0 +1,322 @@
+/**
+ * Every code sample of the site is a file under docs/examples/; this suite runs each one — TypeScript
+ * in process, shell scripts with bash against the built CLIs — on generated fixtures, and checks what
+ * it returns or writes. A sample that rots fails here.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { maskArea, maskIou, polygonsToMask } from '@seglang/contour';
+import { readMaskPng } from '@seglang/contour/node';
+import { parseLocation } from '@seglang/polygon-grammar';
+import { ResidualQuantizer, writeSafetensors } from '@seglang/rq-tokenizer';
+import { rng, samtokCodebooks, writeQwenVlFixture, writeSamFixtures } from '@seglang/testing';
+import { PNG } from 'pngjs';
+import { formats } from '../examples/concepts-formats';
+import { queries } from '../examples/concepts-queries';
+import { contourTour } from '../examples/contour';
+import { ellipse, firstConversion } from '../examples/first-conversion';
+import { inspectExport } from '../examples/load-exported';
+import { segmentInProcess } from '../examples/mllm-runtime';
+import { grammarTour } from '../examples/polygon-grammar';
+import { rewardsTour } from '../examples/rewards';
+import { rqTour } from '../examples/rq-tokenizer';
+import { samTour } from '../examples/sam-encoder';
+import { segmentServed } from '../examples/served';
+
+const ROOT = resolve(__dirname, '..', '..');
+const EXAMPLES = resolve(__dirname, '..', 'examples');
+const SAMPLE_MASK = join(ROOT, 'apps', 'infer', 'samples', 'masks', 'coco-1290-5.png');
+const tmp = () => mkdtempSync(join(tmpdir(), 'seglang-docs-'));
+
+/** Runs a shell sample with the repository's CLIs (seglang, seglang-train) on PATH. */
+function bash(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', [join(EXAMPLES, script)], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`,
+      },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => done({ code, out, err }));
+  });
+}
+
+function texture(width: number, height: number) {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37) & 255;
+  return { width, height, data };
+}
+
+let qwen: string;
+beforeAll(() => {
+  qwen = writeQwenVlFixture(join(tmp(), 'qwen'));
+});
+
+describe('guide', () => {
+  test('first-conversion.ts: text that parses strictly and rasterises back', () => {
+    const r = firstConversion();
+    expect(parseLocation(r.text).kind).toBe('polygons');
+    expect(r.vertices).toBeGreaterThan(8);
+    expect(r.iou).toBeGreaterThan(0.9);
+  });
+
+  test('cli-first-steps.sh: text, a budget, a triangle PNG and an overlay', async () => {
+    const out = tmp();
+    const r = await bash('cli-first-steps.sh', { MASK: SAMPLE_MASK, OUT: out });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const [text, budget, rleLine] = r.out.trim().split('\n');
+    expect(parseLocation(text).kind).toBe('polygons');
+    expect(JSON.parse(budget).tokens).toBeLessThanOrEqual(120);
+    expect(JSON.parse(rleLine).size).toEqual([48, 64]);
+    expect(maskArea(readMaskPng(join(out, 'triangle.png')))).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'overlay.png'))).toBe(true);
+  });
+
+  test('concepts-formats.ts: the strings the comments promise', () => {
+    const r = formats();
+    expect(r.point).toBe('[0.5, 0.25]');
+    expect(r.box).toBe('[0.1, 0.2, 0.6, 0.9]');
+    expect(r.mask).toBe('[[[0.1, 0.2], [0.6, 0.2], [0.35, 0.9]]]');
+    expect(r.words).toBe('<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>');
+    expect(r.codes).toEqual([12, 47]);
+    expect(r.location).toEqual({
+      kind: 'polygons',
+      polygons: [
+        [
+          [0.1, 0.2],
+          [0.6, 0.2],
+          [0.35, 0.9],
+        ],
+      ],
+    });
+    expect(r.repairs).toContain('truncated');
+  });
+
+  test('concepts-queries.ts: all eight tasks', () => {
+    const q = queries();
+    expect(q.map((l) => l.split(':')[0])).toEqual([
+      'text2point',
+      'text2bbox',
+      'text2mask',
+      'point2mask',
+      'bbox2mask',
+      'point2text',
+      'bbox2text',
+      'mask2text',
+    ]);
+    expect(q[1]).toContain('[0.2, 0.3, 0.5, 0.7]');
+  });
+});
+
+describe('packages', () => {
+  test('contour.ts: contours, simplification, exact pixel-edge round trip, RLE', () => {
+    const mask = ellipse();
+    const r = contourTour(mask);
+    expect(r.contours).toBe(1);
+    expect(r.hierarchy).toEqual([[-1, -1, -1, -1]]);
+    expect(r.simplified[0].length).toBeGreaterThan(4);
+    expect(r.iou).toBe(1);
+    expect(r.area).toBe(maskArea(mask));
+  });
+
+  test('polygon-grammar.ts: locations in an answer, streamed points, allowed first tokens', () => {
+    const r = grammarTour();
+    expect(r.kinds).toEqual(['polygons', 'bbox']);
+    expect(r.points).toBe(3);
+    expect(r.first).toEqual(['[']);
+  });
+
+  test('rq-tokenizer.ts: a codeword sum comes back exactly; two masks; the added tokens', () => {
+    const r = rng(3);
+    const books = [0, 1].map(() => Float32Array.from({ length: 256 * 256 }, () => r() - 0.5));
+    const q = new ResidualQuantizer(books, { codebookSize: 256, dim: 256 });
+    const z = new Float32Array(256);
+    for (let i = 0; i < 256; i++) z[i] = books[0][40 * 256 + i] + 0.01 * books[1][7 * 256 + i];
+    const out = rqTour(z, q);
+    expect(out.codes[0]).toBe(40);
+    expect(out.masks).toBe(2);
+    expect(out.added).toBe(2 + 2 * 256);
+  });
+
+  test('rewards.ts: the better rollout scores higher; metrics from the meter', () => {
+    const r = rewardsTour();
+    expect(r.values[0]).toBeGreaterThan(r.values[1]);
+    expect(r.values[1]).toBeGreaterThan(r.values[2]);
+    expect(r.advantages[0]).toBeGreaterThan(0);
+    expect(r.metrics.cIoU).toBeCloseTo((50 * 48) / (60 * 48), 6);
+  });
+
+  test('sam-encoder.ts: SAM2 prediction, polygons, SAMTok words and back', async () => {
+    const f = writeSamFixtures(tmp());
+    const [c0, c1] = samtokCodebooks();
+    const codebook = writeSafetensors({
+      'codebook.0': { shape: [16, 256], data: c0 },
+      'codebook.1': { shape: [16, 256], data: c1 },
+    });
+    const r = await samTour({ sam2: f.samexporter, samtok: { ...f.samtok, codebook } }, texture(64, 48));
+    expect(r.polygons.length).toBeGreaterThan(0);
+    expect(r.words).toMatch(/^<\|mt_start\|>(<\|mt_\d{4}\|>){2}<\|mt_end\|>$/);
+    expect(maskArea(r.decoded)).toBeGreaterThan(0);
+  });
+
+  test('mllm-runtime.ts: the streamed text is the answer, and its mask is the COCO raster of it', async () => {
+    let streamed = '';
+    const image = texture(96, 72);
+    const r = await segmentInProcess(qwen, image, (t) => {
+      streamed += t;
+    });
+    if (r.kind !== 'simpleseg') throw new Error('kind');
+    expect(streamed).toBe(r.text);
+    const polys = r.locations.flatMap((l) =>
+      l.kind === 'polygon' ? [l.points] : l.kind === 'polygons' ? l.polygons : [],
+    );
+    expect(polys.every((p) => p.length >= 3 && p.length <= 12)).toBe(true);
+    expect(maskIou(r.mask, polygonsToMask(polys, 96, 72, { normalized: true }))).toBe(polys.length ? 1 : 0);
+  });
+});
+
+describe('recipes', () => {
+  /** A vLLM-like OpenAI-compatible server on loopback (JSON and SSE answers). */
+  let server: Server;
+  let base: string;
+  const answer = 'The dog is at [[[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]]].';
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += c;
+      if (req.url === '/v1/models') {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ data: [{ id: 'simpleseg' }] }));
+        return;
+      }
+      const stream = JSON.parse(body).stream === true;
+      if (!stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            choices: [{ message: { content: answer }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 9, completion_tokens: 9 },
+          }),
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let i = 0; i < answer.length; i += 9)
+        res.write(
+          `data: ${JSON.stringify({ choices: [{ delta: { content: answer.slice(i, i + 9) }, finish_reason: null }] })}\n\n`,
+        );
+      res.end(
+        `data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('served.ts: the Segmenter over a served model', async () => {
+    const r = await segmentServed(base, 'simpleseg', texture(40, 40));
+    expect(r.text).toBe(answer);
+    expect(r.kinds).toEqual(['polygons']);
+    expect(r.area).toBe(20 * 20);
+  });
+
+  test('segment-served.sh: one image with a mask and an overlay, then a resumable batch', async () => {
+    const dir = tmp();
+    const png = new PNG({ width: 40, height: 40 });
+    png.data.fill(200);
+    writeFileSync(join(dir, 'dog.png'), PNG.sync.write(png));
+    writeFileSync(
+      join(dir, 'jobs.jsonl'),
+      '{"image": "dog.png", "prompt": "the dog"}\n{"image": "dog.png", "prompt": "the cat"}\n',
+    );
+    const out = join(dir, 'out');
+    const r = await bash('segment-served.sh', {
+      SERVER: base,
+      IMAGE: join(dir, 'dog.png'),
+      JOBS: join(dir, 'jobs.jsonl'),
+      OUT: out,
+    });
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe(answer);
+    expect(maskArea(readMaskPng(join(out, 'mask.png')))).toBe(400);
+    expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  test('prepare-refcoco.sh: REFER files → one JSONL per split', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'refcoco'));
+    mkdirSync(join(dir, 'images'));
+    writeFileSync(join(dir, 'images', 'a.jpg'), 'x');
+    writeFileSync(
+      join(dir, 'refcoco', 'instances.json'),
+      JSON.stringify({
+        images: [{ id: 1, file_name: 'a.jpg', width: 40, height: 30 }],
+        annotations: [
+          { id: 5, image_id: 1, category_id: 1, iscrowd: 0, segmentation: [[5, 5, 30, 5, 30, 25, 5, 25]] },
+          { id: 6, image_id: 1, category_id: 1, iscrowd: 0, segmentation: [[2, 2, 12, 2, 7, 12]] },
+        ],
+        categories: [{ id: 1, name: 'dog' }],
+      }),
+    );
+    execFileSync('python3', [
+      '-c',
+      `import pickle, sys
+refs = [{"ref_id": 0, "ann_id": 5, "image_id": 1, "split": "train", "sentences": [{"sent": "the big dog"}]},
+        {"ref_id": 1, "ann_id": 6, "image_id": 1, "split": "testA", "sentences": [{"sent": "the small dog"}, {"sent": "puppy"}]}]
+pickle.dump(refs, open(sys.argv[1], "wb"), protocol=2)`,
+      join(dir, 'refcoco', 'refs(unc).p'),
+    ]);
+    const out = join(dir, 'sft');
+    const r = await bash('prepare-refcoco.sh', {
+      REFCOCO: join(dir, 'refcoco'),
+      IMAGES: join(dir, 'images'),
+      OUT: out,
+    });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'train.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(readFileSync(join(out, 'testA.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  test('reward-server.sh: a reward over HTTP, and through the Python file verl loads', async () => {
+    const port = await new Promise<number>((done) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => done(p));
+      });
+    });
+    const r = await bash('reward-server.sh', { PORT: String(port) });
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    const http = JSON.parse(lines.find((l) => l.startsWith('{"results"')) as string);
+    expect(http.results[0].value).toBeGreaterThan(1);
+    expect(Number(lines[lines.length - 1])).toBeCloseTo(http.results[0].value, 9);
+  });
+
+  test('load-exported.ts: the config of an export, and a one-token smoke test', async () => {
+    const r = await inspectExport(qwen);
+    expect(r.numLayers).toBe(2);
+    expect(r.imageTokenId).toBe(151655);
+    expect(typeof r.smoke).toBe('string');
+  });
+});
