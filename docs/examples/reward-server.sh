@@ -7,7 +7,7 @@ SEGLANG_PYTHON=${SEGLANG_PYTHON:-node_modules/@seglang/train/python}
 seglang-train reward-server --port "$PORT" &
 SERVER=$!
 trap 'kill $SERVER' EXIT
-until curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; do sleep 0.2; done
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break; sleep 0.2; done
 
 # One SimpleSeg rollout against a 100×80 ground truth given as pixel polygons.
 curl -s --fail-with-body "http://127.0.0.1:$PORT/reward" -H 'content-type: application/json' -d '{

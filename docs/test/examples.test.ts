@@ -4,7 +4,7 @@
  * it returns or writes. A sample that rots fails here.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,22 @@ const EXAMPLES = resolve(__dirname, '..', 'examples');
 const SAMPLE_MASK = join(ROOT, 'apps', 'infer', 'samples', 'masks', 'coco-1290-5.png');
 const tmp = () => mkdtempSync(join(tmpdir(), 'seglang-docs-'));
 
+/**
+ * The repository's CLIs as commands, as `npm i -g` would install them (npm links workspace bins only
+ * when their files exist at install time, which on a fresh clone is before the build).
+ */
+const BIN = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglang-bin-'));
+  for (const [name, cli] of [
+    ['seglang', join(ROOT, 'apps', 'infer', 'dist', 'cli.js')],
+    ['seglang-train', join(ROOT, 'apps', 'train', 'dist', 'cli.js')],
+  ]) {
+    writeFileSync(join(dir, name), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return dir;
+})();
+
 /** Runs a shell sample with the repository's CLIs (seglang, seglang-train) on PATH. */
 function bash(
   script: string,
@@ -43,7 +59,7 @@ function bash(
       env: {
         ...process.env,
         ...env,
-        PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`,
+        PATH: `${BIN}${delimiter}${process.env.PATH}`,
       },
     });
     let out = '';
