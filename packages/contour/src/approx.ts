@@ -3,19 +3,31 @@ import { checkPoints, type Point } from './mask';
 
 const fround = Math.fround;
 
-/** Flat coordinates plus whether OpenCV would treat them as float32 (any non-integer value). */
-function flatten(curve: Point[]): { xy: Float64Array; isFloat: boolean } {
-  const xy = new Float64Array(curve.length * 2);
-  let isFloat = false;
+/**
+ * Flat coordinates plus whether OpenCV would treat them as float32 (any non-integer value):
+ * an Int32Array for integer points (the fast integer path), else float32-rounded Float64Array.
+ */
+function flatten(curve: Point[]): { xy: Int32Array | Float64Array; isFloat: boolean } {
+  const ints = new Int32Array(curve.length * 2);
   for (let i = 0; i < curve.length; i++) {
     const x = curve[i][0];
     const y = curve[i][1];
-    xy[2 * i] = x;
-    xy[2 * i + 1] = y;
-    if (!Number.isInteger(x) || !Number.isInteger(y)) isFloat = true;
+    ints[2 * i] = x;
+    ints[2 * i + 1] = y;
+    if (ints[2 * i] !== x || ints[2 * i + 1] !== y) {
+      // Not int32: the general path.
+      const xy = new Float64Array(curve.length * 2);
+      let isFloat = false;
+      for (let k = 0; k < curve.length; k++) {
+        xy[2 * k] = curve[k][0];
+        xy[2 * k + 1] = curve[k][1];
+        if (!Number.isInteger(curve[k][0]) || !Number.isInteger(curve[k][1])) isFloat = true;
+      }
+      if (isFloat) for (let k = 0; k < xy.length; k++) xy[k] = fround(xy[k]);
+      return { xy, isFloat };
+    }
   }
-  if (isFloat) for (let i = 0; i < xy.length; i++) xy[i] = fround(xy[i]);
-  return { xy, isFloat };
+  return { xy: ints, isFloat: false };
 }
 
 /**
@@ -32,6 +44,14 @@ export function approxPolyDPIndices(
   isFloat = false,
 ): Int32Array {
   if (count === 0) return new Int32Array(0);
+  if (!isFloat) {
+    if (points instanceof Int32Array) return approxInt(points, count, closed, epsilon * epsilon);
+    // Integer coordinates beyond int32 (absurd for images, but accepted) take the general path.
+    const ints = Int32Array.from(points as ArrayLike<number>);
+    let same = true;
+    for (let i = 0; i < 2 * count && same; i++) same = ints[i] === points[i];
+    if (same) return approxInt(ints, count, closed, epsilon * epsilon);
+  }
   // One element type in the hot loops keeps V8's property access monomorphic.
   const xy = points instanceof Float64Array ? points : Float64Array.from(points);
   const eps = epsilon * epsilon;
@@ -262,4 +282,163 @@ export function contourArea(curve: Point[], oriented = false): number {
   checkPoints(curve, 'curve');
   const { xy } = flatten(curve);
   return contourAreaFlat(xy, curve.length, oriented);
+}
+
+/**
+ * The integer path of {@link approxPolyDPIndices} (OpenCV's `Point` path) on `Int32Array`
+ * coordinates: the same walk and the same decisions, with the wrapping walks split into straight
+ * runs and the distance to the line written as `y·dx − x·dy + C` (exact: integers below 2^53).
+ */
+function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number): Int32Array {
+  const dst = new Int32Array(count);
+  let newCount = 0;
+  let stack = new Int32Array(64);
+  let top = 0;
+  const push = (s: number, e: number) => {
+    if (top + 2 > stack.length) {
+      const grown = new Int32Array(stack.length * 2);
+      grown.set(stack);
+      stack = grown;
+    }
+    stack[top++] = s;
+    stack[top++] = e;
+  };
+
+  let isClosed = closed;
+  let initIters = 3;
+  let rightStart = 0;
+  let pos = 0;
+  if (!isClosed) {
+    rightStart = count;
+    const last = count - 1;
+    if (xy[2 * last] !== xy[0] || xy[2 * last + 1] !== xy[1]) push(0, last);
+    else {
+      isClosed = true;
+      initIters = 1;
+    }
+  }
+
+  if (isClosed) {
+    rightStart = 0;
+    let start = 0;
+    let leEps = false;
+    for (let it = 0; it < initIters; it++) {
+      let maxDist = 0;
+      pos = (pos + rightStart) % count;
+      start = pos;
+      if (++pos >= count) pos = 0;
+      const sx = xy[2 * start];
+      const sy = xy[2 * start + 1];
+      // j = 1 … count − 1, walking from start + 1 and wrapping: two straight runs.
+      let j = 1;
+      for (let i = 2 * pos, end = 2 * count; j < count && i < end; i += 2, j++) {
+        const dx = xy[i] - sx;
+        const dy = xy[i + 1] - sy;
+        const dist = dx * dx + dy * dy;
+        if (dist > maxDist) {
+          maxDist = dist;
+          rightStart = j;
+        }
+      }
+      for (let i = 0; j < count; i += 2, j++) {
+        const dx = xy[i] - sx;
+        const dy = xy[i + 1] - sy;
+        const dist = dx * dx + dy * dy;
+        if (dist > maxDist) {
+          maxDist = dist;
+          rightStart = j;
+        }
+      }
+      pos = start; // count − 1 steps from start + 1 end back at start
+      leEps = maxDist <= eps;
+    }
+    if (!leEps) {
+      const sliceStart = pos % count;
+      const sliceEnd = (rightStart + sliceStart) % count;
+      push(sliceEnd, sliceStart);
+      push(sliceStart, sliceEnd);
+    } else {
+      dst[newCount++] = start;
+    }
+  }
+
+  while (top > 0) {
+    const e = stack[--top];
+    const s = stack[--top];
+    pos = s + 1;
+    if (pos >= count) pos = 0;
+    let leEps = true;
+    let farthest = 0;
+    if (pos !== e) {
+      const sx = xy[2 * s];
+      const sy = xy[2 * s + 1];
+      const dx = xy[2 * e] - sx;
+      const dy = xy[2 * e + 1] - sy;
+      // (y − sy)·dx − (x − sx)·dy = y·dx − x·dy + c.
+      const c = sx * dy - sy * dx;
+      let maxDist = 0;
+      // The points strictly between s and e in walking order, as one or two straight runs.
+      const stop = pos < e ? e : count;
+      for (let i = 2 * pos, end = 2 * stop; i < end; i += 2) {
+        let d = xy[i + 1] * dx - xy[i] * dy + c;
+        if (d < 0) d = -d;
+        if (d > maxDist) {
+          maxDist = d;
+          farthest = i;
+        }
+      }
+      if (pos > e)
+        for (let i = 0, end = 2 * e; i < end; i += 2) {
+          let d = xy[i + 1] * dx - xy[i] * dy + c;
+          if (d < 0) d = -d;
+          if (d > maxDist) {
+            maxDist = d;
+            farthest = i;
+          }
+        }
+      farthest >>= 1;
+      leEps = maxDist * maxDist <= eps * (dx * dx + dy * dy);
+    }
+    if (leEps) dst[newCount++] = s;
+    else {
+      push(farthest, e);
+      push(s, farthest);
+    }
+  }
+
+  if (!isClosed) dst[newCount++] = count - 1;
+
+  // Clean-up: remove extra points on [almost] straight lines.
+  const n = newCount;
+  const open = closed ? 0 : 1;
+  pos = closed ? n - 1 : 0;
+  let start = dst[pos];
+  if (++pos >= n) pos = 0;
+  let wpos = pos;
+  let pt = dst[pos];
+  if (++pos >= n) pos = 0;
+  for (let i = open; i < n - open && newCount > 2; i++) {
+    const end = dst[pos];
+    if (++pos >= n) pos = 0;
+    const dx = xy[2 * end] - xy[2 * start];
+    const dy = xy[2 * end + 1] - xy[2 * start + 1];
+    const px = xy[2 * pt] - xy[2 * start];
+    const py = xy[2 * pt + 1] - xy[2 * start + 1];
+    const dist = Math.abs(px * dy - py * dx);
+    const inner = px * (xy[2 * end] - xy[2 * pt]) + py * (xy[2 * end + 1] - xy[2 * pt + 1]);
+    if (dist * dist <= 0.5 * eps * (dx * dx + dy * dy) && dx !== 0 && dy !== 0 && inner >= 0) {
+      newCount--;
+      dst[wpos] = start = end;
+      if (++wpos >= n) wpos = 0;
+      pt = dst[pos];
+      if (++pos >= n) pos = 0;
+      i++;
+      continue;
+    }
+    dst[wpos] = start = pt;
+    if (++wpos >= n) wpos = 0;
+    pt = end;
+  }
+  if (!closed) dst[wpos] = pt;
+  return dst.slice(0, newCount);
 }
