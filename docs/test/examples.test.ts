@@ -3,7 +3,7 @@
  * in process, shell scripts with bash against the built CLIs — on generated fixtures, and checks what
  * it returns or writes. A sample that rots fails here.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,7 @@ import { maskArea, maskIou, polygonsToMask } from '@seglang/contour';
 import { readMaskPng } from '@seglang/contour/node';
 import { parseLocation } from '@seglang/polygon-grammar';
 import { ResidualQuantizer, writeSafetensors } from '@seglang/rq-tokenizer';
-import { rng, samtokCodebooks, writeQwenVlFixture, writeSamFixtures } from '@seglang/testing';
+import { rng, runProcess, samtokCodebooks, writeQwenVlFixture, writeSamFixtures } from '@seglang/testing';
 import { PNG } from 'pngjs';
 import { formats } from '../examples/concepts-formats';
 import { queries } from '../examples/concepts-queries';
@@ -49,30 +49,11 @@ const BIN = (() => {
 })();
 
 /** Runs a shell sample with the repository's CLIs (seglang, seglang-train) on PATH. */
-function bash(
-  script: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done) => {
-    const child = spawn('bash', [join(EXAMPLES, script)], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...env,
-        PATH: `${BIN}${delimiter}${process.env.PATH}`,
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => done({ code, out, err }));
+const bash = (script: string, env: Record<string, string>) =>
+  runProcess('bash', [join(EXAMPLES, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PATH: `${BIN}${delimiter}${process.env.PATH}` },
   });
-}
 
 function texture(width: number, height: number) {
   const data = new Uint8Array(width * height * 3);

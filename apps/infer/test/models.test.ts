@@ -1,5 +1,4 @@
 /** The model commands (segment, samtok encode|decode) run as child processes on generated fixture models. */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +9,7 @@ import { readMaskPng } from '@seglang/contour/node';
 import { extractLocations } from '@seglang/polygon-grammar';
 import { ResidualQuantizer, writeSafetensors } from '@seglang/rq-tokenizer';
 import { SamTok } from '@seglang/sam-encoder';
-import { samtokCodebooks, writeQwenVlFixture, writeSamFixtures } from '@seglang/testing';
+import { runProcess, samtokCodebooks, writeQwenVlFixture, writeSamFixtures } from '@seglang/testing';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 
@@ -18,20 +17,7 @@ const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const tmp = () => mkdtempSync(join(tmpdir(), 'seglang-cli-models-'));
 
 /** Runs the CLI without blocking this process, so the loopback server below can answer it. */
-function run(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const run = (...args: string[]) => runProcess(process.execPath, [CLI, ...args]);
 
 function writePng(path: string, width: number, height: number, seed: number): void {
   const png = new PNG({ width, height });
@@ -325,8 +311,10 @@ describe('segment', () => {
     ];
     writeFileSync(join(d, 'jobs.jsonl'), `${jobs.map((j) => JSON.stringify(j)).join('\n')}\n`);
     const results = join(d, 'results.jsonl');
+    const batch = (...extra: string[]) =>
+      run('segment', '--model', base, '--batch', join(d, 'jobs.jsonl'), '-o', results, ...extra);
     requests.length = 0;
-    const r = await run('segment', '--model', base, '--batch', join(d, 'jobs.jsonl'), '-o', results);
+    const r = await batch();
     expect(r.code).toBe(1); // one job failed
     expect(r.err).toMatch(/3 done, 1 failed, 0 already in/);
     const lines = readFileSync(results, 'utf8')
@@ -358,16 +346,7 @@ describe('segment', () => {
     const firstEnd = text.indexOf('\n') + 1;
     writeFileSync(results, text.slice(0, firstEnd + 25));
     requests.length = 0;
-    const again = await run(
-      'segment',
-      '--model',
-      base,
-      '--batch',
-      join(d, 'jobs.jsonl'),
-      '-o',
-      results,
-      '--json',
-    );
+    const again = await batch('--json');
     expect(again.code).toBe(1);
     expect(JSON.parse(again.out)).toEqual({ jobs: 4, skipped: 1, done: 2, failed: 1 });
     expect(requests.map((q) => q.text)).toEqual(['second', 'fourth']);
@@ -387,16 +366,7 @@ describe('segment', () => {
         .map((j) => JSON.stringify(j))
         .join('\n')}\n`,
     );
-    const done = await run(
-      'segment',
-      '--model',
-      base,
-      '--batch',
-      join(d, 'jobs.jsonl'),
-      '-o',
-      results,
-      '--json',
-    );
+    const done = await batch('--json');
     expect(done.code).toBe(0);
     expect(JSON.parse(done.out)).toEqual({ jobs: 2, skipped: 2, done: 0, failed: 0 });
     expect(requests).toHaveLength(0);

@@ -155,8 +155,24 @@ export function approxPolyDPIndices(
 
   if (!isClosed) dst[newCount++] = count - 1;
 
-  // Clean-up: remove extra points on [almost] straight lines.
+  return cleanUp(xy, isFloat, dst, newCount, closed, eps);
+}
+
+/**
+ * OpenCV's clean-up pass after Douglas–Peucker: removes the kept points that lie on [almost]
+ * straight lines. `dst[0 … newCount)` holds the kept indices; returns the final ones.
+ */
+function cleanUp(
+  xy: Int32Array | Float64Array,
+  isFloat: boolean,
+  dst: Int32Array,
+  count: number,
+  closed: boolean,
+  eps: number,
+): Int32Array {
+  let newCount = count;
   const n = newCount;
+  let pos: number;
   const open = closed ? 0 : 1;
   pos = closed ? n - 1 : 0;
   let start = dst[pos];
@@ -408,37 +424,5 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
 
   if (!isClosed) dst[newCount++] = count - 1;
 
-  // Clean-up: remove extra points on [almost] straight lines.
-  const n = newCount;
-  const open = closed ? 0 : 1;
-  pos = closed ? n - 1 : 0;
-  let start = dst[pos];
-  if (++pos >= n) pos = 0;
-  let wpos = pos;
-  let pt = dst[pos];
-  if (++pos >= n) pos = 0;
-  for (let i = open; i < n - open && newCount > 2; i++) {
-    const end = dst[pos];
-    if (++pos >= n) pos = 0;
-    const dx = xy[2 * end] - xy[2 * start];
-    const dy = xy[2 * end + 1] - xy[2 * start + 1];
-    const px = xy[2 * pt] - xy[2 * start];
-    const py = xy[2 * pt + 1] - xy[2 * start + 1];
-    const dist = Math.abs(px * dy - py * dx);
-    const inner = px * (xy[2 * end] - xy[2 * pt]) + py * (xy[2 * end + 1] - xy[2 * pt + 1]);
-    if (dist * dist <= 0.5 * eps * (dx * dx + dy * dy) && dx !== 0 && dy !== 0 && inner >= 0) {
-      newCount--;
-      dst[wpos] = start = end;
-      if (++wpos >= n) wpos = 0;
-      pt = dst[pos];
-      if (++pos >= n) pos = 0;
-      i++;
-      continue;
-    }
-    dst[wpos] = start = pt;
-    if (++wpos >= n) wpos = 0;
-    pt = end;
-  }
-  if (!closed) dst[wpos] = pt;
-  return dst.slice(0, newCount);
+  return cleanUp(xy, false, dst, newCount, closed, eps);
 }

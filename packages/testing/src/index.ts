@@ -1,4 +1,5 @@
 export { type Dim, type DType, type ExternalDataModel, externalizeWeights, GraphBuilder } from './onnx';
+export { type ProcessResult, runProcess } from './process';
 export {
   QWEN_FIXTURE,
   QWEN2_VL_CHAT_TEMPLATE,
