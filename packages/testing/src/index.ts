@@ -1,3 +1,4 @@
+export { type Harness, runInChromium, serveHarness } from './browser';
 export { type Dim, type DType, type ExternalDataModel, externalizeWeights, GraphBuilder } from './onnx';
 export { type ProcessResult, runProcess } from './process';
 export {
