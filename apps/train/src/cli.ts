@@ -23,6 +23,35 @@ const write = (file: string, data: string | Uint8Array) => {
   writeFileSync(file, data);
 };
 
+/**
+ * A progress bar on stderr for long work (only on a terminal, so pipes and logs stay clean).
+ * Returns the callback to report progress and a function to close the bar.
+ */
+function progressBar(
+  label: string,
+  unit: string,
+): { update: (done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total} ${unit} · {eta_formatted} left`,
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
 const cli = new Command('seglang-train')
   .description('Everything around the training engines that is specific to pixel perception.')
   .option('--verbose', 'print stack traces on errors')
@@ -80,13 +109,21 @@ cli
   )
   .action((file, opts) => {
     const e = readEmbeddings(readBytes(file), file, opts.tensor);
-    const { quantizer, report } = trainCodebook(e, {
-      levels: opts.levels,
-      codebookSize: opts.size,
-      method: opts.method,
-      iterations: opts.iterations,
-      seed: opts.seed,
-    });
+    const bar = progressBar('codebook', opts.method === 'ema' ? 'steps' : 'iterations');
+    let trained: ReturnType<typeof trainCodebook>;
+    try {
+      trained = trainCodebook(e, {
+        levels: opts.levels,
+        codebookSize: opts.size,
+        method: opts.method,
+        iterations: opts.iterations,
+        seed: opts.seed,
+        onProgress: bar.update,
+      });
+    } finally {
+      bar.stop();
+    }
+    const { quantizer, report } = trained;
     write(opts.out, quantizer.toSafetensors());
     if (opts.report) write(opts.report, JSON.stringify(report, null, 2));
     console.log(opts.json ? JSON.stringify(report) : `${formatReport(report)}\nwrote ${opts.out}`);
@@ -123,7 +160,16 @@ cli
     if (epsilons.some((e) => !Number.isFinite(e) || e < 0))
       throw new InputError(`--epsilons must be non-negative numbers, got ${opts.epsilons}`);
     const masks = readMasks(paths, opts.limit);
-    const rows = sweepEpsilon(masks, loadTokenizer(opts.tokenizer), epsilons, { boundary: opts.boundary });
+    const bar = progressBar('sweep-epsilon', 'masks × ε');
+    let rows: ReturnType<typeof sweepEpsilon>;
+    try {
+      rows = sweepEpsilon(masks, loadTokenizer(opts.tokenizer), epsilons, {
+        boundary: opts.boundary,
+        onProgress: bar.update,
+      });
+    } finally {
+      bar.stop();
+    }
     write(opts.csv, `${sweepCsv(rows)}\n`);
     write(
       opts.plot,
@@ -202,14 +248,7 @@ cli
   .action(async (opts) => {
     if (opts.epsilon !== undefined && !(opts.epsilon >= 0))
       throw new InputError(`--epsilon must be a non-negative number, got ${opts.epsilon}`);
-    const bar = process.stderr.isTTY
-      ? new SingleBar({
-          format: 'prepare [{bar}] {percentage}% of {total} MB · {eta_formatted} left',
-          hideCursor: true,
-          stream: process.stderr,
-        })
-      : undefined;
-    let started = false;
+    const bar = progressBar('prepare', 'MB');
     const report = await prepare({
       instances: opts.instances,
       refs: opts.refs,
@@ -228,15 +267,8 @@ cli
       splits: opts.splits ? String(opts.splits).split(',') : undefined,
       split: opts.split,
       overwrite: opts.overwrite,
-      onProgress: (read, total) => {
-        if (!bar) return;
-        if (!started) {
-          bar.start(Math.ceil(total / 2 ** 20), 0);
-          started = true;
-        }
-        bar.update(Math.floor(read / 2 ** 20));
-      },
-    }).finally(() => bar?.stop());
+      onProgress: (read, total) => bar.update(Math.floor(read / 2 ** 20), Math.ceil(total / 2 ** 20)),
+    }).finally(() => bar.stop());
     if (opts.report) write(opts.report, JSON.stringify(report, null, 2));
     if (opts.json) console.log(JSON.stringify(report));
     else {

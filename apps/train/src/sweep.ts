@@ -29,8 +29,13 @@ export function sweepEpsilon(
   masks: Mask[],
   tokenizer: TokenCounter,
   epsilons: number[] = DEFAULT_EPSILONS,
-  opts: { boundary?: 'pixel-centres' | 'pixel-edges' } = {},
+  opts: {
+    boundary?: 'pixel-centres' | 'pixel-edges';
+    /** Called after each mask at each ε (total = masks × ε values). */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): SweepRow[] {
+  let done = 0;
   return epsilons.map((epsilon) => {
     let tokens = 0;
     let vertices = 0;
@@ -52,6 +57,7 @@ export function sweepEpsilon(
       const v = maskIou(mask, polygonsToMask(parsed, mask.width, mask.height, { normalized: true }));
       iou += v;
       minIou = Math.min(minIou, v);
+      opts.onProgress?.(++done, epsilons.length * masks.length);
     }
     const n = masks.length || 1;
     return {

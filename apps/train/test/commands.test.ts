@@ -210,7 +210,11 @@ describe('sweep-epsilon', () => {
   const chars = (t: string) => [...t].length; // a stand-in tokenizer: one token per character
 
   test('more simplification: fewer tokens and lower IoU; ε = 0 round-trips the pixel-centre contour', () => {
-    const rows = sweepEpsilon(masks, chars, [0, 0.002, 0.01, 0.05]);
+    const progress: number[] = [];
+    const rows = sweepEpsilon(masks, chars, [0, 0.002, 0.01, 0.05], {
+      onProgress: (done, total) => progress.push(done / total),
+    });
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((k) => k / 8)); // 2 masks × 4 ε
     const tokens = rows.map((r) => r.meanTokens);
     const ious = rows.map((r) => r.meanIou);
     expect(tokens).toEqual([...tokens].sort((a, b) => b - a));

@@ -22,6 +22,8 @@ export interface TrainOptions {
    * random vectors; much cheaper on large data).
    */
   init?: 'kmeans++' | 'random';
+  /** Called after every Lloyd iteration (`kmeans`: total = levels × iterations) or update step (`ema`). */
+  onProgress?: (done: number, total: number) => void;
   /** EMA mini-batch size (default 1024). */
   batchSize?: number;
   /** EMA decay (default 0.99). */
@@ -220,6 +222,7 @@ export function trainResidualQuantizer(
             reseeded++;
           }
         }
+        opts.onProgress?.(l * iterations + it + 1, levels * iterations);
       }
       const norms = codewordNorms(book, k, d);
       for (let v = 0; v < n; v++) {
@@ -295,6 +298,7 @@ export function trainResidualQuantizer(
         }
         batch.set(next);
       }
+      opts.onProgress?.(step + 1, iterations);
     }
   }
 

@@ -35,12 +35,16 @@ function recoveryError(truth: number[][], book: Float32Array, d: number): number
 test('k-means training recovers the known centres at both levels; 2 levels beat 1', () => {
   const d = 16;
   const { data, c1, c2 } = synthetic(4000, d, 8, 8, 1);
+  const progress: [number, number][] = [];
   const { quantizer, report } = trainResidualQuantizer(data, 4000, d, {
     levels: 2,
     codebookSize: 8,
     iterations: 15,
     seed: 3,
+    onProgress: (done, total) => progress.push([done, total]),
   });
+  // Progress: every iteration of both levels, in order.
+  expect(progress).toEqual(Array.from({ length: 30 }, (_, i) => [i + 1, 30]));
   const e1 = recoveryError(c1, quantizer.codebook(0), d);
   const e2 = recoveryError(c2, quantizer.codebook(1), d);
   console.log(
