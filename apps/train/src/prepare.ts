@@ -273,15 +273,17 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   const seed = o.seed ?? 0;
   const codebookSize = o.codebookSize ?? 256;
   const checkImages = o.checkImages ?? o.images !== undefined;
-  if (!existsSync(o.instances)) throw new InputError(`cannot read ${o.instances}: ENOENT`);
+  for (const file of [o.instances, o.refs, o.samtokCodes])
+    if (file !== undefined && !existsSync(file)) throw new InputError(`cannot read ${file}: ENOENT`);
 
   // Options that change the output; a run is resumed only under the same ones.
   const fingerprint = createHash('sha256')
     .update(
       JSON.stringify({
-        instances: statSync(o.instances).size,
-        refs: o.refs ? statSync(o.refs).size : null,
-        codes: o.samtokCodes ? statSync(o.samtokCodes).size : null,
+        // Inputs by size and modification time: an edited input is not resumed from an old checkpoint.
+        instances: stamp(o.instances),
+        refs: o.refs ? stamp(o.refs) : null,
+        codes: o.samtokCodes ? stamp(o.samtokCodes) : null,
         images: o.images ?? null,
         checkImages,
         format,
@@ -468,6 +470,11 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
       });
     }
   }
+}
+
+function stamp(file: string): [number, number] {
+  const st = statSync(file);
+  return [st.size, Math.floor(st.mtimeMs)];
 }
 
 function pickTask(tasks: TaskWeight[], r: number): QueryTask {

@@ -344,6 +344,9 @@ for j in jobs:
     await expect(prepare({ instances: join(dir, 'nope.json'), out: join(dir, 'o3') })).rejects.toThrow(
       /cannot read .*nope\.json: ENOENT/,
     );
+    await expect(
+      prepare({ instances: F('instances.json'), refs: join(dir, 'nope.p'), out: join(dir, 'o6') }),
+    ).rejects.toThrow(/cannot read .*nope\.p: ENOENT/);
     writeFileSync(join(dir, 'refs.p'), Buffer.from([0x80, 0x02, 0x5d, 0x71]));
     await expect(
       prepare({ instances: F('instances.json'), refs: join(dir, 'refs.p'), out: join(dir, 'o4') }),
