@@ -93,23 +93,32 @@ function drawLine(data: Uint8Array, w: number, h: number, seg: Segment, clipped:
     dy = -dy;
     sy = -1;
   }
-  const vertical = dy > dx;
-  if (vertical) [dx, dy] = [dy, dx];
-  let err = dx - (dy + dy);
-  const plus = dx + dx;
-  const minus = -(dy + dy);
-  let x = x1;
-  let y = y1;
-  for (let i = 0; i <= dx; i++) {
-    data[y * w + x] = 1;
-    const step = err < 0;
-    err += minus + (step ? plus : 0);
-    if (vertical) {
-      y += sy;
-      if (step) x += 1;
-    } else {
-      x += 1;
-      if (step) y += sy;
+  // Bresenham with the major axis fixed per loop; the pixel index moves by one step at a time.
+  const rowStep = sy * w;
+  let p = y1 * w + x1;
+  if (dy > dx) {
+    let err = dy - (dx + dx);
+    const plus = dy + dy;
+    const minus = -(dx + dx);
+    for (let i = 0; i <= dy; i++) {
+      data[p] = 1;
+      p += rowStep;
+      if (err < 0) {
+        err += minus + plus;
+        p += 1;
+      } else err += minus;
+    }
+  } else {
+    let err = dx - (dy + dy);
+    const plus = dx + dx;
+    const minus = -(dy + dy);
+    for (let i = 0; i <= dx; i++) {
+      data[p] = 1;
+      p += 1;
+      if (err < 0) {
+        err += minus + plus;
+        p += rowStep;
+      } else err += minus;
     }
   }
 }
