@@ -116,8 +116,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('segment', () => {
   test('an in-process model folder: JSON whose mask is the COCO raster of the parsed answer; streamed text is the same answer', async () => {
-    const out = tmp();
-    const r = await run(
+    const inProcess = [
       'segment',
       '--model',
       qwen,
@@ -127,6 +126,10 @@ describe('segment', () => {
       'the dog',
       '--max-points',
       '6',
+    ];
+    const out = tmp();
+    const r = await run(
+      ...inProcess,
       '-o',
       join(out, 'mask.png'),
       '--overlay',
@@ -160,18 +163,7 @@ describe('segment', () => {
           Array.from(img.data.subarray(3 * i, 3 * i + 3)),
         );
     // Without --json the tokens stream to stdout: the same (greedy) answer, then the RLE.
-    const s = await run(
-      'segment',
-      '--model',
-      qwen,
-      '--image',
-      image,
-      '--prompt',
-      'the dog',
-      '--max-points',
-      '6',
-      '--rle',
-    );
+    const s = await run(...inProcess, '--rle');
     expect(s.code).toBe(0);
     const [text, rleLine] = s.out.split('\n');
     expect(text).toBe(rec.text);

@@ -20,6 +20,7 @@ import {
   type QueryTask,
   seededRandom,
   type TokenCounter,
+  weakLabels,
 } from '@seglang/polygon-grammar';
 import { formatMaskWords, RqError } from '@seglang/rq-tokenizer';
 import { type CocoAnnotation, type CocoImage, readRefs, streamCoco } from './coco';
@@ -439,6 +440,8 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
         throw e;
       }
     }
+    // The box and point of the point/box tasks, once per annotation rather than per example.
+    const { bbox, point } = weakLabels(polygons);
     const groups = refsOf ?? [
       { ref_id: a.id, split: o.split ?? 'train', sentences: [categories.get(a.category_id ?? -1) ?? ''] },
     ];
@@ -455,7 +458,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
           const random = seededRandom(exampleSeed);
           const task = pickTask(tasks, random());
           const [q] = buildQueries(
-            { text, polygons, ...(maskText ? { maskText } : {}) },
+            { text, polygons, bbox, point, ...(maskText ? { maskText } : {}) },
             { tasks: [task], seed: exampleSeed },
           );
           const line = `${formatExample(format, {

@@ -4,10 +4,11 @@
  * tokens generated in the page on onnxruntime-web must equal those of onnxruntime-node in Node.
  */
 import { dirname, join } from 'node:path';
-import { type GenerateRequest, loadModel } from '@seglang/mllm-runtime/node';
+import { loadModel } from '@seglang/mllm-runtime/node';
 import { type Harness, runInChromium, serveHarness } from '@seglang/testing';
 import * as ort from 'onnxruntime-node';
-import { qwenFixture, texture } from './helpers';
+import { qwenFixture } from './helpers';
+import { outlineRequest } from './scenario';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -20,18 +21,7 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 test('Chromium on onnxruntime-web generates the same tokens as Node on onnxruntime-node', async () => {
-  const request: GenerateRequest = {
-    messages: [
-      {
-        role: 'user',
-        content: [
-          { type: 'image', image: texture(64, 56, 3) },
-          { type: 'text', text: 'Outline the dog.' },
-        ],
-      },
-    ],
-    maxNewTokens: 8,
-  };
+  const request = outlineRequest();
   const model = await loadModel(qwenFixture(), { ort });
   let reference: { tokenIds: number[]; text: string };
   try {

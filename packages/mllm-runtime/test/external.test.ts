@@ -2,11 +2,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import { type GenerateRequest, QwenVlModel, RuntimeError, urlFiles } from '@seglang/mllm-runtime';
+import { QwenVlModel, RuntimeError, urlFiles } from '@seglang/mllm-runtime';
 import { loadModel } from '@seglang/mllm-runtime/node';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { qwenFixture, texture } from './helpers';
+import { qwenFixture } from './helpers';
+import { outlineRequest } from './scenario';
 
 ortWeb.env.wasm.numThreads = 1;
 
@@ -37,18 +38,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 const roots = new Map<string, string>();
 
-const request: GenerateRequest = {
-  messages: [
-    {
-      role: 'user',
-      content: [
-        { type: 'image', image: texture(64, 56, 3) },
-        { type: 'text', text: 'Outline the dog.' },
-      ],
-    },
-  ],
-  maxNewTokens: 8,
-};
+const request = outlineRequest();
 
 let reference: number[];
 beforeAll(async () => {

@@ -67,19 +67,4 @@ export function qwenFixture(opts: QwenFixtureOptions = {}): string {
   return dir;
 }
 
-/** A deterministic textured RGB image. */
-export function texture(
-  width: number,
-  height: number,
-  seed = 0,
-): { width: number; height: number; data: Uint8Array } {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      data[i] = (x * 7 + y * 3 + seed) & 255;
-      data[i + 1] = (x * y + 5 * seed) & 255;
-      data[i + 2] = (255 - x * 2 + 11 * seed) & 255;
-    }
-  return { data, width, height };
-}
+export { texture } from './scenario';

@@ -143,15 +143,17 @@ export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
 export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}): Query[] {
   const random = seededRandom(opts.seed ?? 0);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const hasPolygons = !!target.polygons && target.polygons.flat().length > 0;
+  // Weak labels only for what the target does not give (the pole of inaccessibility is not free).
   const derived =
-    target.polygons && target.polygons.flat().length > 0 ? weakLabels(target.polygons) : undefined;
+    hasPolygons && (!target.point || !target.bbox) ? weakLabels(target.polygons as Point[][]) : undefined;
   const point = target.point ?? derived?.point;
   const bbox = target.bbox ?? derived?.bbox;
   const has = {
     text: typeof target.text === 'string' && target.text.length > 0,
     point: !!point,
     bbox: !!bbox,
-    mask: !!derived || (typeof target.maskText === 'string' && target.maskText.length > 0),
+    mask: hasPolygons || (typeof target.maskText === 'string' && target.maskText.length > 0),
   };
   const needs: Record<QueryTask, Array<keyof typeof has>> = {
     text2point: ['text', 'point'],

@@ -6,11 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { rle } from '@seglang/contour';
-import { ResidualQuantizer, writeSafetensors } from '@seglang/rq-tokenizer';
+import { writeSafetensors } from '@seglang/rq-tokenizer';
 import { type Harness, runInChromium, samtokCodebooks, serveHarness } from '@seglang/testing';
 import * as ort from 'onnxruntime-node';
-import { SamPredictor, SamTok } from '../src';
-import { scenario } from './browser/scenario';
+import { runScenario, type ScenarioResult } from './browser/scenario';
 import { fixtures } from './helpers';
 
 let harness: Harness;
@@ -34,33 +33,14 @@ afterAll(() => harness?.close());
 
 test('Chromium on onnxruntime-web gives the masks, scores and mask words of onnxruntime-node', async () => {
   const f = fixtures();
-  const { image, point, box, mask } = scenario();
-  const want: Record<string, unknown> = {};
-  for (const [name, files] of [
-    ['samexporter', f.samexporter],
-    ['transformers-js', f.transformersJs],
-  ] as const) {
-    const sam = await SamPredictor.create({ ort, encoder: files.encoder, decoder: files.decoder });
-    await sam.setImage(image);
-    const p = await sam.predict({ points: [point], multimask: true });
-    const b = await sam.predict({ box, multimask: false });
-    want[name] = {
-      points: p.masks.map((m) => rle.encode(m).counts),
-      scores: Array.from(p.scores),
-      box: rle.encode(b.masks[0]).counts,
-    };
-    await sam.release();
-  }
-  const tok = await SamTok.create({
-    ort,
-    ...f.samtok,
-    quantizer: ResidualQuantizer.fromSafetensors(codebook),
+  const want = await runScenario(ort, {
+    sam2: [
+      { name: 'samexporter', ...f.samexporter },
+      { name: 'transformers-js', encoder: f.transformersJs.encoder, decoder: f.transformersJs.decoder },
+    ],
+    samtok: { ...f.samtok, codebook },
   });
-  const { words, codes } = await tok.tokenize(image, mask);
-  want.samtok = { words, codes, decoded: rle.encode(await tok.decode(image, words)).counts };
-  await tok.release();
-
-  const got = await runInChromium<Record<string, { points: string[]; scores: number[] }>>(harness.url);
+  const got = await runInChromium<ScenarioResult>(harness.url);
   // Masks and words exactly; scores to float32 noise (WASM and native kernels round differently).
   const rounded = (v: unknown) =>
     JSON.parse(JSON.stringify(v), (k, x) =>
@@ -68,5 +48,6 @@ test('Chromium on onnxruntime-web gives the masks, scores and mask words of onnx
     );
   expect(rounded(got)).toEqual(rounded(want));
   // Not vacuous: the masks have pixels.
-  expect(rle.area({ size: [72, 96], counts: got.samexporter.points[0] })).toBeGreaterThan(0);
+  const points = (got.samexporter as { points: string[] }).points;
+  expect(rle.area({ size: [72, 96], counts: points[0] })).toBeGreaterThan(0);
 });

@@ -29,18 +29,7 @@ export function solid(width: number, height: number, rgb: [number, number, numbe
   return { data, width, height };
 }
 
-/** A deterministic textured image. */
-export function texture(width: number, height: number): RgbImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      data[i] = (x * 7 + y * 3) & 255;
-      data[i + 1] = (x * y) & 255;
-      data[i + 2] = (255 - x * 2) & 255;
-    }
-  return { data, width, height };
-}
+export { texture } from './browser/scenario';
 
 export function maskOf(width: number, height: number, inside: (x: number, y: number) => boolean): Mask {
   const data = new Uint8Array(width * height);

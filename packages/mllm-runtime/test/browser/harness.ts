@@ -2,23 +2,12 @@
 // leaving the result (or the error) on window.__seglang for the test to read.
 import * as ort from 'onnxruntime-web';
 import { QwenVlModel, urlFiles } from '../../src/index';
+import { outlineRequest } from '../scenario';
 
 declare global {
   interface Window {
     __seglang?: { tokenIds?: number[]; text?: string; streamed?: string; error?: string };
   }
-}
-
-function texture(width: number, height: number, seed: number) {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      data[i] = (x * 7 + y * 3 + seed) & 255;
-      data[i + 1] = (x * y + 5 * seed) & 255;
-      data[i + 2] = (255 - x * 2 + 11 * seed) & 255;
-    }
-  return { data, width, height };
 }
 
 async function main() {
@@ -27,16 +16,7 @@ async function main() {
   const model = await QwenVlModel.load({ files: urlFiles(new URL('/model/', location.href).href), ort });
   let streamed = '';
   const r = await model.generate({
-    messages: [
-      {
-        role: 'user',
-        content: [
-          { type: 'image', image: texture(64, 56, 3) },
-          { type: 'text', text: 'Outline the dog.' },
-        ],
-      },
-    ],
-    maxNewTokens: 8,
+    ...outlineRequest(),
     onToken: (t) => {
       streamed += t.text;
     },

@@ -1,10 +1,7 @@
-// Runs in Chromium: SAM2 (both export layouts) and SAMTok on onnxruntime-web, models fetched by URL
-// from the loopback server; results left on window.__seglang for the test.
-import { rle } from '@seglang/contour';
-import { ResidualQuantizer } from '@seglang/rq-tokenizer';
+// Runs in Chromium: the browser test's scenario on onnxruntime-web, the models fetched by URL from
+// the loopback server; the result (or the error) is left on window.__seglang for the test.
 import * as ort from 'onnxruntime-web';
-import { SamPredictor, SamTok } from '../../src/index';
-import { scenario } from './scenario';
+import { runScenario } from './scenario';
 
 declare global {
   interface Window {
@@ -16,40 +13,26 @@ async function main() {
   ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
   ort.env.wasm.numThreads = 1;
   const url = (p: string) => new URL(`/sam/${p}`, location.href).href;
-  const { image, point, box } = scenario();
-  const out: Record<string, unknown> = {};
-  for (const [name, encoder, decoder] of [
-    ['samexporter', 'samexporter/sam2_encoder.onnx', 'samexporter/sam2_decoder.onnx'],
-    [
-      'transformers-js',
-      'transformers-js/onnx/vision_encoder.onnx',
-      'transformers-js/onnx/prompt_encoder_mask_decoder.onnx',
+  window.__seglang = await runScenario(ort, {
+    sam2: [
+      {
+        name: 'samexporter',
+        encoder: url('samexporter/sam2_encoder.onnx'),
+        decoder: url('samexporter/sam2_decoder.onnx'),
+      },
+      {
+        name: 'transformers-js',
+        encoder: url('transformers-js/onnx/vision_encoder.onnx'),
+        decoder: url('transformers-js/onnx/prompt_encoder_mask_decoder.onnx'),
+      },
     ],
-  ]) {
-    const sam = await SamPredictor.create({ ort, encoder: url(encoder), decoder: url(decoder) });
-    await sam.setImage(image);
-    const p = await sam.predict({ points: [point], multimask: true });
-    const b = await sam.predict({ box, multimask: false });
-    out[name] = {
-      points: p.masks.map((m) => rle.encode(m).counts),
-      scores: Array.from(p.scores),
-      box: rle.encode(b.masks[0]).counts,
-    };
-    await sam.release();
-  }
-  const codebook = new Uint8Array(await (await fetch(url('codebook.safetensors'))).arrayBuffer());
-  const tok = await SamTok.create({
-    ort,
-    imageEncoder: url('samtok/image_encoder.onnx'),
-    encoder: url('samtok/samtok_encoder.onnx'),
-    decoder: url('samtok/samtok_decoder.onnx'),
-    quantizer: ResidualQuantizer.fromSafetensors(codebook),
+    samtok: {
+      imageEncoder: url('samtok/image_encoder.onnx'),
+      encoder: url('samtok/samtok_encoder.onnx'),
+      decoder: url('samtok/samtok_decoder.onnx'),
+      codebook: new Uint8Array(await (await fetch(url('codebook.safetensors'))).arrayBuffer()),
+    },
   });
-  const { mask } = scenario();
-  const { words, codes } = await tok.tokenize(image, mask);
-  out.samtok = { words, codes, decoded: rle.encode(await tok.decode(image, words)).counts };
-  await tok.release();
-  window.__seglang = out;
 }
 
 main().catch((e: unknown) => {

@@ -1,15 +1,11 @@
-import type { Mask } from '@seglang/contour';
-import type { RgbImage } from '../../src/index';
+// The browser test's scenario, with no Node imports: the Node test and the page run the same code,
+// each on its own runtime and model sources, and their results are compared.
+import { type Mask, rle } from '@seglang/contour';
+import { ResidualQuantizer } from '@seglang/rq-tokenizer';
+import { type ModelSource, type Ort, type RgbImage, SamPredictor, SamTok } from '../../src/index';
 
-/** The inputs both sides use: a textured 96×72 image, a point, a box and a rectangular mask. */
-export function scenario(): {
-  image: RgbImage;
-  point: [number, number];
-  box: [number, number, number, number];
-  mask: Mask;
-} {
-  const width = 96;
-  const height = 72;
+/** A deterministic textured image. */
+export function texture(width: number, height: number): RgbImage {
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
@@ -18,7 +14,54 @@ export function scenario(): {
       data[i + 1] = (x * y) & 255;
       data[i + 2] = (255 - x * 2) & 255;
     }
-  const mask = { width, height, data: new Uint8Array(width * height) };
-  for (let y = 20; y < 50; y++) for (let x = 30; x < 70; x++) mask.data[y * width + x] = 1;
-  return { image: { width, height, data }, point: [40, 30], box: [20, 10, 70, 60], mask };
+  return { data, width, height };
+}
+
+export interface ScenarioSources {
+  sam2: { name: string; encoder: ModelSource; decoder: ModelSource }[];
+  samtok: { imageEncoder: ModelSource; encoder: ModelSource; decoder: ModelSource; codebook: Uint8Array };
+}
+
+export interface ScenarioResult {
+  [layout: string]: { points: string[]; scores: number[]; box: string } | ScenarioSamTok;
+}
+interface ScenarioSamTok {
+  words: string;
+  codes: number[];
+  decoded: string;
+}
+
+/**
+ * On a textured 96×72 image: each SAM2 layout prompted with a point (3 masks) and a box, and SAMTok
+ * tokenising a rectangular mask and decoding its words. Masks as COCO RLE strings.
+ */
+export async function runScenario(ort: Ort, sources: ScenarioSources): Promise<ScenarioResult> {
+  const image = texture(96, 72);
+  const mask: Mask = { width: 96, height: 72, data: new Uint8Array(96 * 72) };
+  for (let y = 20; y < 50; y++) for (let x = 30; x < 70; x++) mask.data[y * 96 + x] = 1;
+  const out: ScenarioResult = {};
+  for (const { name, encoder, decoder } of sources.sam2) {
+    const sam = await SamPredictor.create({ ort, encoder, decoder });
+    try {
+      await sam.setImage(image);
+      const p = await sam.predict({ points: [[40, 30]], multimask: true });
+      const b = await sam.predict({ box: [20, 10, 70, 60], multimask: false });
+      out[name] = {
+        points: p.masks.map((m) => rle.encode(m).counts),
+        scores: Array.from(p.scores),
+        box: rle.encode(b.masks[0]).counts,
+      };
+    } finally {
+      await sam.release();
+    }
+  }
+  const { codebook, ...graphs } = sources.samtok;
+  const tok = await SamTok.create({ ort, ...graphs, quantizer: ResidualQuantizer.fromSafetensors(codebook) });
+  try {
+    const { words, codes } = await tok.tokenize(image, mask);
+    out.samtok = { words, codes, decoded: rle.encode(await tok.decode(image, words)).counts };
+  } finally {
+    await tok.release();
+  }
+  return out;
 }
