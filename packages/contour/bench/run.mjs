@@ -50,10 +50,16 @@ function cocoLike(size, seed) {
   return { width: size, height: size, data };
 }
 
+/**
+ * Median wall time of `fn` in ms. Both sides are warmed up for at least 250 ms first, so that
+ * V8's optimising tier and WebAssembly's tier-up have both finished, then timed for at least
+ * `runs` runs and 250 ms.
+ */
 function median(fn, runs) {
-  for (let i = 0; i < 15; i++) fn(); // warm up the JIT
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  for (let i = 0, t0 = now(); i < 15 || now() - t0 < 250; i++) fn();
   const times = [];
-  for (let i = 0; i < runs; i++) {
+  for (const t0 = now(); times.length < runs || now() - t0 < 250; ) {
     const t = process.hrtime.bigint();
     fn();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);

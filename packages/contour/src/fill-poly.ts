@@ -5,6 +5,8 @@ import { checkIntegerPoints, checkMask, checkSize, type Mask, type Point } from 
 // numbers hold them exactly; shifts become floor-divisions by 2^16.
 const XY_ONE = 65536;
 const MAX_COORD = 2 ** 17;
+// Pixel offsets are int32 in the drawing loops.
+const MAX_PIXELS = 2 ** 31 - 1;
 
 /** C's truncating integer division, exact for |a| < 2^53. */
 function idiv(a: number, b: number): number {
@@ -69,24 +71,38 @@ function clipLine(w: number, h: number, p: Segment): boolean {
 
 const outside = (x: number, y: number, w: number, h: number) => x < 0 || x >= w || y < 0 || y >= h;
 
-/** An 8-connected Bresenham line, drawn left to right, as OpenCV's `LineIterator`. */
-function drawLine(data: Uint8Array, w: number, h: number, seg: Segment, clipped: Segment): void {
-  clipped.x1 = seg.x1;
-  clipped.y1 = seg.y1;
-  clipped.x2 = seg.x2;
-  clipped.y2 = seg.y2;
-  if (outside(seg.x1, seg.y1, w, h) || outside(seg.x2, seg.y2, w, h)) {
-    if (!clipLine(w, h, clipped)) return;
+const scratch: Segment = { x1: 0, y1: 0, x2: 0, y2: 0 };
+
+/** An 8-connected Bresenham line from (x1, y1) to (x2, y2), drawn left to right, as OpenCV's `LineIterator`. */
+function drawLine(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): void {
+  if (outside(ax, ay, w, h) || outside(bx, by, w, h)) {
+    scratch.x1 = ax;
+    scratch.y1 = ay;
+    scratch.x2 = bx;
+    scratch.y2 = by;
+    if (!clipLine(w, h, scratch)) return;
+    ax = scratch.x1;
+    ay = scratch.y1;
+    bx = scratch.x2;
+    by = scratch.y2;
   }
-  let x1 = clipped.x1;
-  let y1 = clipped.y1;
-  let dx = clipped.x2 - x1;
-  let dy = clipped.y2 - y1;
+  let x1 = ax;
+  let y1 = ay;
+  let dx = bx - x1;
+  let dy = by - y1;
   if (dx < 0) {
     dx = -dx;
     dy = -dy;
-    x1 = clipped.x2;
-    y1 = clipped.y2;
+    x1 = bx;
+    y1 = by;
   }
   let sy = 1;
   if (dy < 0) {
@@ -94,6 +110,7 @@ function drawLine(data: Uint8Array, w: number, h: number, seg: Segment, clipped:
     sy = -1;
   }
   // Bresenham with the major axis fixed per loop; the pixel index moves by one step at a time.
+  // Branch-free (as OpenCV's LineIterator): m is −1 when the minor axis steps, else 0.
   const rowStep = sy * w;
   let p = y1 * w + x1;
   if (dy > dx) {
@@ -102,11 +119,9 @@ function drawLine(data: Uint8Array, w: number, h: number, seg: Segment, clipped:
     const minus = -(dx + dx);
     for (let i = 0; i <= dy; i++) {
       data[p] = 1;
-      p += rowStep;
-      if (err < 0) {
-        err += minus + plus;
-        p += 1;
-      } else err += minus;
+      const m = err >> 31;
+      err = (err + minus + (plus & m)) | 0;
+      p = (p + rowStep + (1 & m)) | 0;
     }
   } else {
     let err = dx - (dy + dy);
@@ -114,175 +129,286 @@ function drawLine(data: Uint8Array, w: number, h: number, seg: Segment, clipped:
     const minus = -(dy + dy);
     for (let i = 0; i <= dx; i++) {
       data[p] = 1;
-      p += 1;
-      if (err < 0) {
-        err += minus + plus;
-        p += rowStep;
-      } else err += minus;
+      const m = err >> 31;
+      err = (err + minus + (plus & m)) | 0;
+      p = (p + 1 + (rowStep & m)) | 0;
     }
   }
 }
 
-interface Edges {
-  y0: number[];
-  y1: number[];
-  x: number[];
-  dx: number[];
+// Scratch storage reused across calls (grown on demand): the edge table, the per-row crossing
+// offsets and the crossings themselves.
+let edgeY0 = new Int32Array(64);
+let edgeY1 = new Int32Array(64);
+let edgeX = new Float64Array(64);
+let edgeDx = new Float64Array(64);
+let rowStart = new Int32Array(64);
+let rowCursor = new Int32Array(64);
+let crossings = new Int32Array(64);
+let wideCrossings = new Float64Array(0);
+
+function reserveEdges(n: number): void {
+  if (edgeY0.length >= n) return;
+  const cap = Math.max(n, edgeY0.length * 2);
+  edgeY0 = new Int32Array(cap);
+  edgeY1 = new Int32Array(cap);
+  edgeX = new Float64Array(cap);
+  edgeDx = new Float64Array(cap);
 }
 
-/** `CollectPolyEdges` (shift 0, 8-connected): draws each edge and records it for the scan fill. */
-function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], edges: Edges): void {
+/**
+ * `CollectPolyEdges` (shift 0, 8-connected): draws each edge of one polygon and appends the
+ * non-horizontal ones to the edge table from index `count`. Returns the new edge count.
+ */
+function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], count: number): number {
   const n = v.length;
-  const scratch: Segment = { x1: 0, y1: 0, x2: 0, y2: 0 };
-  let x0 = v[n - 1][0] * XY_ONE;
-  let y0 = v[n - 1][1];
+  // With shift 0 a vertex's 16.16 value rounds back to the vertex itself.
+  let px = v[n - 1][0];
+  let py = v[n - 1][1];
   for (let i = 0; i < n; i++) {
-    const x1 = v[i][0] * XY_ONE;
-    const y1 = v[i][1];
-    let y0c = y0;
-    let y1c = y1;
-    const t: Segment = {
-      x1: Math.floor((x0 + XY_ONE / 2) / XY_ONE),
-      y1: y0,
-      x2: Math.floor((x1 + XY_ONE / 2) / XY_ONE),
-      y2: y1,
-    };
-    drawLine(data, w, h, t, scratch);
-    // OpenCV builds the edge from the clipped end points, for accuracy outside the image.
-    if (outside(t.x1, t.y1, w, h) || outside(t.x2, t.y2, w, h)) {
-      clipLine(w, h, t);
-      if (t.y1 !== t.y2) {
-        y0c = t.y1;
-        y1c = t.y2;
+    const qx = v[i][0];
+    const qy = v[i][1];
+    drawLine(data, w, h, px, py, qx, qy);
+    if (py !== qy) {
+      // OpenCV builds the edge from the clipped end points, for accuracy outside the image.
+      let x0c = px;
+      let x1c = qx;
+      let y0c = py;
+      let y1c = qy;
+      if (outside(px, py, w, h) || outside(qx, qy, w, h)) {
+        scratch.x1 = px;
+        scratch.y1 = py;
+        scratch.x2 = qx;
+        scratch.y2 = qy;
+        clipLine(w, h, scratch);
+        x0c = scratch.x1;
+        x1c = scratch.x2;
+        if (scratch.y1 !== scratch.y2) {
+          y0c = scratch.y1;
+          y1c = scratch.y2;
+        }
       }
-    }
-    const x0c = t.x1 * XY_ONE;
-    const x1c = t.x2 * XY_ONE;
-    if (y0 !== y1) {
-      const dx = idiv(x1c - x0c, y1c - y0c);
-      if (y0 < y1) {
-        edges.y0.push(y0);
-        edges.y1.push(y1);
-        edges.x.push(x0c + (y0 - y0c) * dx);
+      const dx = idiv((x1c - x0c) * XY_ONE, y1c - y0c);
+      if (py < qy) {
+        edgeY0[count] = py;
+        edgeY1[count] = qy;
+        edgeX[count] = x0c * XY_ONE + (py - y0c) * dx;
       } else {
-        edges.y0.push(y1);
-        edges.y1.push(y0);
-        edges.x.push(x1c + (y1 - y1c) * dx);
+        edgeY0[count] = qy;
+        edgeY1[count] = py;
+        edgeX[count] = x1c * XY_ONE + (qy - y1c) * dx;
       }
-      edges.dx.push(dx);
+      edgeDx[count] = dx;
+      count++;
     }
-    x0 = x1;
-    y0 = y1;
+    px = qx;
+    py = qy;
   }
+  return count;
 }
 
-/** `FillEdgeCollection`: the active-edge scan-line fill between pairs of edges. */
-function fillEdgeCollection(data: Uint8Array, w: number, h: number, edges: Edges): void {
-  const total = edges.y0.length;
+// Eight bytes of 1 as one float64 (a normal number, so typed-array stores keep its bytes).
+const ONES8 = new Float64Array(new Uint8Array(8).fill(1).buffer)[0];
+// Spans at least this long go to `TypedArray.fill` (memset); shorter ones are written as words,
+// which avoids the builtin's per-call cost that dominates short spans.
+const LONG_SPAN = 128;
+
+/** Writes 1 into `data[p … q)`: words for short spans, memset for long ones. */
+function fillSpan(
+  data: Uint8Array,
+  view: DataView,
+  words: Float64Array,
+  base: number,
+  p: number,
+  q: number,
+  wide: boolean,
+): void {
+  const len = q - p;
+  if (len >= 16) {
+    if (len >= LONG_SPAN || wide) data.fill(1, p, q);
+    else {
+      view.setFloat64(p, ONES8, true);
+      view.setFloat64(q - 8, ONES8, true);
+      let k = (base + p + 7) >> 3;
+      const kEnd = (base + q) >> 3;
+      for (; k + 4 <= kEnd; k += 4) {
+        words[k] = ONES8;
+        words[k + 1] = ONES8;
+        words[k + 2] = ONES8;
+        words[k + 3] = ONES8;
+      }
+      for (; k < kEnd; k++) words[k] = ONES8;
+    }
+  } else if (len >= 8) {
+    view.setFloat64(p, ONES8, true);
+    view.setFloat64(q - 8, ONES8, true);
+  } else if (len >= 4) {
+    view.setUint32(p, 0x01010101, true);
+    view.setUint32(q - 4, 0x01010101, true);
+  } else if (len >= 2) {
+    view.setUint16(p, 0x0101, true);
+    view.setUint16(q - 2, 0x0101, true);
+  } else data[p] = 1;
+}
+
+/**
+ * `FillEdgeCollection`: OpenCV walks the rows keeping an x-sorted active-edge list, and on each
+ * row fills between consecutive pairs of edges (even-odd), stepping every edge's x by its slope.
+ * Only the sorted x values of the active edges matter for the pixels, so this computes them edge
+ * by edge — x at row y is x0 + (y − y0)·dx, exact in doubles as OpenCV's repeated additions are in
+ * 64-bit integers — buckets them per row, sorts each row's few values and fills the same spans.
+ * Rows above and below the image are never visited.
+ */
+function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: number): void {
   if (total < 2) return;
   let yMin = Number.POSITIVE_INFINITY;
   let yMax = Number.NEGATIVE_INFINITY;
   let xMin = Number.POSITIVE_INFINITY;
   let xMax = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < total; i++) {
-    const xEnd = edges.x[i] + (edges.y1[i] - edges.y0[i]) * edges.dx[i];
-    yMin = Math.min(yMin, edges.y0[i]);
-    yMax = Math.max(yMax, edges.y1[i]);
-    xMin = Math.min(xMin, edges.x[i], xEnd);
-    xMax = Math.max(xMax, edges.x[i], xEnd);
+  for (let k = 0; k < total; k++) {
+    const x = edgeX[k];
+    const xEnd = x + (edgeY1[k] - edgeY0[k]) * edgeDx[k];
+    if (edgeY0[k] < yMin) yMin = edgeY0[k];
+    if (edgeY1[k] > yMax) yMax = edgeY1[k];
+    if (x < xMin) xMin = x;
+    if (xEnd < xMin) xMin = xEnd;
+    if (x > xMax) xMax = x;
+    if (xEnd > xMax) xMax = xEnd;
   }
   if (yMax < 0 || yMin >= h || xMax < 0 || xMin >= w * XY_ONE) return;
+  const ys = Math.max(yMin, 0);
+  const ye = Math.min(yMax, h);
+  const rows = ye - ys;
+  if (rows <= 0) return;
 
-  const order = Array.from({ length: total }, (_, i) => i);
-  order.sort((a, b) => edges.y0[a] - edges.y0[b] || edges.x[a] - edges.x[b] || edges.dx[a] - edges.dx[b]);
-  // Node k < total: sorted edge k; node total: the end sentinel; node total + 1: the list head.
-  const SENTINEL = total;
-  const HEAD = total + 1;
-  const NIL = -1;
-  const ey0 = new Float64Array(total + 2);
-  const ey1 = new Float64Array(total + 2);
-  const ex = new Float64Array(total + 2);
-  const edx = new Float64Array(total + 2);
-  const next = new Int32Array(total + 2).fill(NIL);
-  for (let k = 0; k < total; k++) {
-    const i = order[k];
-    ey0[k] = edges.y0[i];
-    ey1[k] = edges.y1[i];
-    ex[k] = edges.x[i];
-    edx[k] = edges.dx[i];
+  // Crossings per row (a difference array turned into start offsets).
+  if (rowStart.length < rows + 1) {
+    rowStart = new Int32Array(Math.max(rows + 1, rowStart.length * 2));
+    rowCursor = new Int32Array(rowStart.length);
   }
-  ey0[SENTINEL] = Number.MAX_SAFE_INTEGER;
-
-  let i = 0;
-  let e = 0;
-  yMax = Math.min(yMax, h);
-  for (let y = ey0[e]; y < yMax; y++) {
-    let draw = false;
-    const clip = y < 0;
-    let prelast = HEAD;
-    let last = next[HEAD];
-    while (last !== NIL || ey0[e] === y) {
-      if (last !== NIL && ey1[last] === y) {
-        next[prelast] = next[last];
-        last = next[last];
-        continue;
-      }
-      const keep = prelast;
-      if (last !== NIL && (ey0[e] > y || ex[last] < ex[e])) {
-        prelast = last;
-        last = next[last];
-      } else if (i < total) {
-        next[prelast] = e;
-        next[e] = last;
-        prelast = e;
-        e = ++i;
-      } else break;
-
-      if (draw) {
-        if (!clip) {
-          let xa: number;
-          let xb: number;
-          if (ex[keep] > ex[prelast]) {
-            xa = Math.floor((ex[prelast] + XY_ONE - 1) / XY_ONE);
-            xb = Math.floor(ex[keep] / XY_ONE);
-          } else {
-            xa = Math.floor((ex[keep] + XY_ONE - 1) / XY_ONE);
-            xb = Math.floor(ex[prelast] / XY_ONE);
-          }
-          if (xa < w && xb >= 0) {
-            if (xa < 0) xa = 0;
-            if (xb >= w) xb = w - 1;
-            if (xa <= xb) data.fill(1, y * w + xa, y * w + xb + 1);
-          }
-        }
-        ex[keep] += edx[keep];
-        ex[prelast] += edx[prelast];
-      }
-      draw = !draw;
+  const start = rowStart;
+  const cursor = rowCursor;
+  start.fill(0, 0, rows + 1);
+  for (let k = 0; k < total; k++) {
+    const a = Math.max(edgeY0[k], ys);
+    const b = Math.min(edgeY1[k], ye);
+    if (a < b) {
+      start[a - ys]++;
+      start[b - ys]--;
     }
-
-    // Keep the active list sorted by x (bubble sort, as OpenCV).
-    let keepPrelast = NIL;
-    do {
-      prelast = HEAD;
-      last = next[HEAD];
-      let lastExchange = NIL;
-      while (last !== keepPrelast && next[last] !== NIL) {
-        const te = next[last];
-        if (ex[last] > ex[te]) {
-          next[prelast] = te;
-          next[last] = next[te];
-          next[te] = last;
-          prelast = te;
-          lastExchange = prelast;
-        } else {
-          prelast = last;
-          last = te;
-        }
+  }
+  let active = 0;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    active += start[r];
+    start[r] = sum;
+    cursor[r] = sum;
+    sum += active;
+  }
+  start[rows] = sum;
+  // Crossings are clamped to [−1, w] pixels: that keeps their order and every span (a span end
+  // left of the image or right of it is cut to the image either way), and lets them sit in int32
+  // 16.16 fixed point unless the image is 32k pixels wide or more.
+  const lo = -XY_ONE;
+  const hi = w * XY_ONE;
+  const narrow = hi + XY_ONE < 2 ** 31;
+  let xs: Int32Array | Float64Array;
+  if (narrow) {
+    if (crossings.length < sum) crossings = new Int32Array(Math.max(sum, crossings.length * 2));
+    xs = crossings;
+  } else {
+    if (wideCrossings.length < sum) wideCrossings = new Float64Array(sum);
+    xs = wideCrossings;
+  }
+  for (let k = 0; k < total; k++) {
+    const y0 = edgeY0[k];
+    const a = Math.max(y0, ys);
+    const b = Math.min(edgeY1[k], ye);
+    if (a >= b) continue;
+    const dx = edgeDx[k];
+    let x = edgeX[k] + (a - y0) * dx;
+    const xLast = x + (b - 1 - a) * dx;
+    if (Math.min(x, xLast) >= lo && Math.max(x, xLast) <= hi) {
+      for (let r = a - ys, end = b - ys; r < end; r++) {
+        xs[cursor[r]++] = x;
+        x += dx;
       }
-      if (lastExchange === NIL) break;
-      keepPrelast = lastExchange;
-    } while (keepPrelast !== next[HEAD] && keepPrelast !== HEAD);
+    } else {
+      for (let r = a - ys, end = b - ys; r < end; r++) {
+        xs[cursor[r]++] = x < lo ? lo : x > hi ? hi : x;
+        x += dx;
+      }
+    }
+  }
+
+  const base = data.byteOffset;
+  const view = new DataView(data.buffer, base, data.byteLength);
+  const words = new Float64Array(data.buffer, 0, Math.floor(data.buffer.byteLength / 8));
+  // Word offsets are computed in int32; buffers beyond 2 GiB take memset for every long span.
+  const wide = data.buffer.byteLength > 0x7ffffff0;
+  for (let r = 0; r < rows; r++) {
+    const s = start[r];
+    const e = start[r + 1];
+    // Insertion sort: a row holds a handful of crossings.
+    for (let i = s + 1; i < e; i++) {
+      const v = xs[i];
+      let j = i - 1;
+      while (j >= s && xs[j] > v) {
+        xs[j + 1] = xs[j];
+        j--;
+      }
+      xs[j + 1] = v;
+    }
+    const row = (ys + r) * w;
+    for (let i = s; i + 1 < e; i += 2) {
+      let xa: number;
+      let xb: number;
+      if (narrow) {
+        xa = (xs[i] + (XY_ONE - 1)) >> 16;
+        xb = xs[i + 1] >> 16;
+      } else {
+        xa = Math.floor((xs[i] + (XY_ONE - 1)) / XY_ONE);
+        xb = Math.floor(xs[i + 1] / XY_ONE);
+      }
+      if (xa >= w || xb < 0) continue;
+      if (xa < 0) xa = 0;
+      if (xb >= w) xb = w - 1;
+      if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
+    }
+  }
+}
+
+/** The fast check: an array of `[x, y]` int32 pairs within ±2^17. */
+function validPolygon(poly: unknown): boolean {
+  if (!Array.isArray(poly)) return false;
+  for (let i = 0; i < poly.length; i++) {
+    const pt = poly[i];
+    if (!Array.isArray(pt)) return false;
+    const x = pt[0];
+    const y = pt[1];
+    if (
+      (x | 0) !== x ||
+      (y | 0) !== y ||
+      x <= -MAX_COORD ||
+      x >= MAX_COORD ||
+      y <= -MAX_COORD ||
+      y >= MAX_COORD
+    )
+      return false;
+  }
+  return true;
+}
+
+/** The slow check, for a polygon {@link validPolygon} refused: throws the precise error. */
+function checkPolygon(poly: unknown, k: number): void {
+  checkIntegerPoints(poly, `polygons[${k}]`);
+  for (let i = 0; i < poly.length; i++) {
+    if (Math.abs(poly[i][0]) >= MAX_COORD || Math.abs(poly[i][1]) >= MAX_COORD) {
+      throw new ContourError(
+        'INVALID_POINT',
+        `polygons[${k}][${i}] is outside ±2^17: [${poly[i][0]}, ${poly[i][1]}]`,
+      );
+    }
   }
 }
 
@@ -294,7 +420,8 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, edges: Edges
  * @param options.into draw into this mask (same size) instead of a new one, as OpenCV draws into
  *   its `img`; existing foreground is kept.
  * @returns the mask drawn into (a new `width`×`height` mask unless `into` is given).
- * @throws ContourError `INVALID_POINT` for non-integer, NaN or huge coordinates, `INVALID_SIZE` for bad sizes, `SIZE_MISMATCH` for an `into` mask of another size.
+ * Images are limited to 2^31 − 1 pixels (a 46340² mask), like OpenCV's `int` pixel offsets.
+ * @throws ContourError `INVALID_POINT` for non-integer, NaN or huge coordinates, `INVALID_SIZE` for bad sizes or more than 2^31 − 1 pixels, `SIZE_MISMATCH` for an `into` mask of another size.
  * @example
  * fillPoly([[[1, 1], [3, 1], [3, 3], [1, 3]]], 5, 5).data.reduce((a, b) => a + b, 0); // → 9
  */
@@ -306,19 +433,15 @@ export function fillPoly(
 ): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
+  if (width * height > MAX_PIXELS) {
+    throw new ContourError(
+      'INVALID_SIZE',
+      `fillPoly draws into at most 2^31 - 1 pixels, got ${width}x${height} = ${width * height}`,
+    );
+  }
   if (!Array.isArray(polygons))
     throw new ContourError('INVALID_POINT', 'polygons must be an array of point arrays');
-  polygons.forEach((poly, k) => {
-    checkIntegerPoints(poly, `polygons[${k}]`);
-    for (let i = 0; i < poly.length; i++) {
-      if (Math.abs(poly[i][0]) >= MAX_COORD || Math.abs(poly[i][1]) >= MAX_COORD) {
-        throw new ContourError(
-          'INVALID_POINT',
-          `polygons[${k}][${i}] is outside ±2^17: [${poly[i][0]}, ${poly[i][1]}]`,
-        );
-      }
-    }
-  });
+  for (let k = 0; k < polygons.length; k++) if (!validPolygon(polygons[k])) checkPolygon(polygons[k], k);
   let mask: Mask;
   if (options.into) {
     checkMask(options.into, 'options.into');
@@ -333,8 +456,12 @@ export function fillPoly(
     mask = { width, height, data: new Uint8Array(width * height) };
   }
   if (width === 0 || height === 0) return mask;
-  const edges: Edges = { y0: [], y1: [], x: [], dx: [] };
-  for (const poly of polygons) if (poly.length > 0) collectPolyEdges(mask.data, width, height, poly, edges);
-  fillEdgeCollection(mask.data, width, height, edges);
+  let vertices = 0;
+  for (const poly of polygons) vertices += poly.length;
+  reserveEdges(vertices);
+  let total = 0;
+  for (const poly of polygons)
+    if (poly.length > 0) total = collectPolyEdges(mask.data, width, height, poly, total);
+  fillEdgeCollection(mask.data, width, height, total);
   return mask;
 }

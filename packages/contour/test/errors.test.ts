@@ -50,6 +50,7 @@ describe('masks', () => {
       /mask\.height/,
     );
     expectError(() => fillPoly([], Number.NaN, 2), 'INVALID_SIZE', /width/);
+    expectError(() => fillPoly([], 65536, 32768), 'INVALID_SIZE', /2\^31 - 1 pixels, got 65536x32768/);
     expectError(() => rle.fromPolygon([0, 0, 1, 1, 1, 0], 2.5, 3), 'INVALID_SIZE', /height/);
   });
   test('data that is not a Uint8Array', () => {

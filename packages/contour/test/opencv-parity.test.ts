@@ -135,4 +135,66 @@ describe('fillPoly', () => {
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
   });
+
+  test('identical on large images (long spans) and far-off vertices', () => {
+    const r = rng(7);
+    const mismatches: string[] = [];
+    for (let t = 0; t < 60; t++) {
+      const w = 1 + Math.floor(r() * 1300);
+      const h = 1 + Math.floor(r() * 300);
+      const polys: Point[][] = [];
+      for (let p = 0, parts = 1 + Math.floor(r() * 3); p < parts; p++) {
+        const far = t % 4 === 0 ? 60000 : 0;
+        polys.push(
+          Array.from({ length: 3 + Math.floor(r() * 12) }, () => [
+            Math.floor(r() * (w + 2 * far)) - far,
+            Math.floor(r() * (h + 2 * far)) - far,
+          ]),
+        );
+      }
+      const ours = fillPoly(polys, w, h);
+      const ref = cvFillPoly(cv, polys, w, h);
+      if (Buffer.compare(Buffer.from(ours.data), Buffer.from(ref)) !== 0)
+        mismatches.push(JSON.stringify({ w, h, polys }));
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+
+  test('identical on images 32k pixels wide and more (crossings beyond int32 16.16)', () => {
+    const r = rng(5);
+    const mismatches: string[] = [];
+    for (const w of [32766, 32767, 40000]) {
+      const h = 24;
+      for (let t = 0; t < 8; t++) {
+        const polys: Point[][] = [
+          Array.from({ length: 3 + Math.floor(r() * 8) }, () => [
+            Math.floor(r() * (w + 20000)) - 10000,
+            Math.floor(r() * (h + 10)) - 5,
+          ]),
+        ];
+        const ours = fillPoly(polys, w, h);
+        if (Buffer.compare(Buffer.from(ours.data), Buffer.from(cvFillPoly(cv, polys, w, h))) !== 0)
+          mismatches.push(JSON.stringify({ w, polys }));
+      }
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+
+  test('draws into a mask that is a view at any byte offset, touching nothing outside it', () => {
+    const r = rng(11);
+    for (let offset = 0; offset < 9; offset++) {
+      const w = 200 + offset;
+      const h = 40;
+      const polys: Point[][] = [
+        Array.from({ length: 7 }, () => [Math.floor(r() * w), Math.floor(r() * h)] as Point),
+      ];
+      const backing = new Uint8Array(offset + w * h + 13).fill(7);
+      const view = backing.subarray(offset, offset + w * h).fill(0);
+      fillPoly(polys, w, h, { into: { width: w, height: h, data: view } });
+      expect(Buffer.from(view)).toEqual(Buffer.from(cvFillPoly(cv, polys, w, h)));
+      expect(
+        [...backing.subarray(0, offset), ...backing.subarray(offset + w * h)].every((b) => b === 7),
+      ).toBe(true);
+    }
+  });
 });
