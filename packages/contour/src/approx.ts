@@ -4,30 +4,36 @@ import { checkPoints, type Point } from './mask';
 const fround = Math.fround;
 
 /**
- * Flat coordinates plus whether OpenCV would treat them as float32 (any non-integer value):
- * an Int32Array for integer points (the fast integer path), else float32-rounded Float64Array.
+ * Validates a curve (as {@link checkPoints}) and flattens it, with whether OpenCV would treat it
+ * as float32 (any non-integer value): an Int32Array for int32 points (the fast integer path, one
+ * pass), else float32-rounded Float64Array.
  */
-function flatten(curve: Point[]): { xy: Int32Array | Float64Array; isFloat: boolean } {
-  const ints = new Int32Array(curve.length * 2);
-  for (let i = 0; i < curve.length; i++) {
-    const x = curve[i][0];
-    const y = curve[i][1];
-    ints[2 * i] = x;
-    ints[2 * i + 1] = y;
-    if (ints[2 * i] !== x || ints[2 * i + 1] !== y) {
-      // Not int32: the general path.
-      const xy = new Float64Array(curve.length * 2);
-      let isFloat = false;
-      for (let k = 0; k < curve.length; k++) {
-        xy[2 * k] = curve[k][0];
-        xy[2 * k + 1] = curve[k][1];
-        if (!Number.isInteger(curve[k][0]) || !Number.isInteger(curve[k][1])) isFloat = true;
-      }
-      if (isFloat) for (let k = 0; k < xy.length; k++) xy[k] = fround(xy[k]);
-      return { xy, isFloat };
+function flatten(curve: Point[], name: string): { xy: Int32Array | Float64Array; isFloat: boolean } {
+  if (Array.isArray(curve)) {
+    const n = curve.length;
+    const ints = new Int32Array(2 * n);
+    let i = 0;
+    for (; i < n; i++) {
+      const p = curve[i];
+      if (!Array.isArray(p)) break;
+      const x = p[0];
+      const y = p[1];
+      if ((x | 0) !== x || (y | 0) !== y) break;
+      ints[2 * i] = x;
+      ints[2 * i + 1] = y;
     }
+    if (i === n) return { xy: ints, isFloat: false };
   }
-  return { xy: ints, isFloat: false };
+  checkPoints(curve, name);
+  const xy = new Float64Array(curve.length * 2);
+  let isFloat = false;
+  for (let k = 0; k < curve.length; k++) {
+    xy[2 * k] = curve[k][0];
+    xy[2 * k + 1] = curve[k][1];
+    if (!Number.isInteger(curve[k][0]) || !Number.isInteger(curve[k][1])) isFloat = true;
+  }
+  if (isFloat) for (let k = 0; k < xy.length; k++) xy[k] = fround(xy[k]);
+  return { xy, isFloat };
 }
 
 /**
@@ -45,12 +51,15 @@ export function approxPolyDPIndices(
 ): Int32Array {
   if (count === 0) return new Int32Array(0);
   if (!isFloat) {
-    if (points instanceof Int32Array) return approxInt(points, count, closed, epsilon * epsilon);
-    // Integer coordinates beyond int32 (absurd for images, but accepted) take the general path.
-    const ints = Int32Array.from(points as ArrayLike<number>);
-    let same = true;
-    for (let i = 0; i < 2 * count && same; i++) same = ints[i] === points[i];
-    if (same) return approxInt(ints, count, closed, epsilon * epsilon);
+    let ints: Int32Array | null = null;
+    if (points instanceof Int32Array) ints = points;
+    else {
+      ints = Int32Array.from(points as ArrayLike<number>);
+      for (let i = 0; i < 2 * count && ints !== null; i++) if (ints[i] !== points[i]) ints = null;
+    }
+    // Coordinates beyond ±2^14 (absurd for images, but accepted) take the general path.
+    const kept = ints === null ? null : approxInt(ints, count, closed, epsilon * epsilon);
+    if (kept !== null) return kept;
   }
   // One element type in the hot loops keeps V8's property access monomorphic.
   const xy = points instanceof Float64Array ? points : Float64Array.from(points);
@@ -188,10 +197,13 @@ function cleanUp(
     const px = isFloat ? fround(xy[2 * pt] - xy[2 * start]) : xy[2 * pt] - xy[2 * start];
     const py = isFloat ? fround(xy[2 * pt + 1] - xy[2 * start + 1]) : xy[2 * pt + 1] - xy[2 * start + 1];
     const dist = Math.abs(px * dy - py * dx);
-    // T * T stays in T: float32 products and sum on OpenCV's Point2f path.
-    const ix = px * (isFloat ? fround(xy[2 * end] - xy[2 * pt]) : xy[2 * end] - xy[2 * pt]);
-    const iy = py * (isFloat ? fround(xy[2 * end + 1] - xy[2 * pt + 1]) : xy[2 * end + 1] - xy[2 * pt + 1]);
-    const inner = isFloat ? fround(fround(ix) + fround(iy)) : ix + iy;
+    // T * T stays in T: float32 products and sum on OpenCV's Point2f path, int32 (wrapping) ones
+    // on its Point path.
+    const ex = isFloat ? fround(xy[2 * end] - xy[2 * pt]) : xy[2 * end] - xy[2 * pt];
+    const ey = isFloat ? fround(xy[2 * end + 1] - xy[2 * pt + 1]) : xy[2 * end + 1] - xy[2 * pt + 1];
+    const inner = isFloat
+      ? fround(fround(px * ex) + fround(py * ey))
+      : (Math.imul(px, ex) + Math.imul(py, ey)) | 0;
     if (dist * dist <= 0.5 * eps * (dx * dx + dy * dy) && dx !== 0 && dy !== 0 && inner >= 0) {
       newCount--;
       dst[wpos] = start = end;
@@ -231,11 +243,15 @@ function checkEpsilon(epsilon: unknown): asserts epsilon is number {
  * approxPolyDP([[0, 0], [1, 0.1], [2, 0], [2, 2], [0, 2]], 0.5, true); // → [[0, 0], [0, 2], [2, 2], [2, 0]]
  */
 export function approxPolyDP(curve: Point[], epsilon: number, closed: boolean): Point[] {
-  checkPoints(curve, 'curve');
+  const { xy, isFloat } = flatten(curve, 'curve');
   checkEpsilon(epsilon);
-  const { xy, isFloat } = flatten(curve);
   const idx = approxPolyDPIndices(xy, curve.length, closed, epsilon, isFloat);
-  return Array.from(idx, (i) => [curve[i][0], curve[i][1]] as Point);
+  const out: Point[] = new Array(idx.length);
+  for (let k = 0; k < idx.length; k++) {
+    const p = curve[idx[k]];
+    out[k] = [p[0], p[1]];
+  }
+  return out;
 }
 
 /** `cv.arcLength` on flat coordinates: float32 segment lengths summed in float64, as OpenCV does. */
@@ -264,8 +280,7 @@ export function arcLengthFlat(xy: ArrayLike<number>, count: number, closed: bool
  * arcLength([[0, 0], [3, 0], [3, 4]], true); // → 12
  */
 export function arcLength(curve: Point[], closed: boolean): number {
-  checkPoints(curve, 'curve');
-  const { xy } = flatten(curve);
+  const { xy } = flatten(curve, 'curve');
   return arcLengthFlat(xy, curve.length, closed);
 }
 
@@ -295,26 +310,297 @@ export function contourAreaFlat(xy: ArrayLike<number>, count: number, oriented =
  * contourArea([[0, 0], [4, 0], [4, 3]]); // → 6
  */
 export function contourArea(curve: Point[], oriented = false): number {
-  checkPoints(curve, 'curve');
-  const { xy } = flatten(curve);
+  const { xy } = flatten(curve, 'curve');
   return contourAreaFlat(xy, curve.length, oriented);
+}
+
+// The integer path. OpenCV's `Point` path computes in 32-bit ints and doubles; for curves whose
+// coordinates lie within ±2^14 every line distance `(y − sy)·dx − (x − sx)·dy` fits in int32, so
+// it runs in int32 arithmetic here (exact); other integer curves take the general path.
+//
+// Bounds for skipping: the curve is cut into blocks of 16 consecutive points, each with its
+// bounding box. A long scan asks each block for an upper bound of its points' distances (exact)
+// and looks only inside blocks whose bound beats the best value so far; it first reads the most
+// promising block, so that the best value is high from the start. The first point with the
+// strictly largest value is found exactly as a full scan finds it.
+const SHIFT = 4;
+const BLOCK = 1 << SHIFT;
+/** Runs shorter than this are scanned point by point. */
+const MIN_BLOCKED = 5 * BLOCK;
+/** Coordinates must lie strictly within ±SMALL for the int32 path. */
+const SMALL = 2 ** 14;
+
+interface Blocks {
+  x0: Int32Array;
+  x1: Int32Array;
+  y0: Int32Array;
+  y1: Int32Array;
+  /** Scratch: the bounds of the current scan. */
+  ub: Float64Array;
+}
+
+// Scratch storage for the integer path, reused across calls (grown on demand; nothing here is
+// reentrant): the block boxes and bounds, the kept indices and the work stack.
+const blocks: Blocks = {
+  x0: new Int32Array(64),
+  x1: new Int32Array(64),
+  y0: new Int32Array(64),
+  y1: new Int32Array(64),
+  ub: new Float64Array(64),
+};
+let keptStore = new Int32Array(256);
+let stackStore = new Int32Array(64);
+/** The running maximum of a scan and where it is (a flat index, −1 for none yet). */
+const best = { dist: 0, at: -1 };
+
+/**
+ * Fills {@link blocks} with the boxes of the curve's full blocks and checks that every coordinate
+ * lies within ±SMALL; false if one does not.
+ */
+function analyse(xy: Int32Array, count: number): boolean {
+  const nb = count >> SHIFT;
+  if (blocks.x0.length < nb) {
+    const cap = Math.max(nb, 2 * blocks.x0.length);
+    blocks.x0 = new Int32Array(cap);
+    blocks.x1 = new Int32Array(cap);
+    blocks.y0 = new Int32Array(cap);
+    blocks.y1 = new Int32Array(cap);
+    blocks.ub = new Float64Array(cap);
+  }
+  const { x0, x1, y0, y1 } = blocks;
+  let lo = 0;
+  let hi = 0;
+  for (let b = 0; b < nb; b++) {
+    let minX = xy[b << (SHIFT + 1)];
+    let maxX = minX;
+    let minY = xy[(b << (SHIFT + 1)) + 1];
+    let maxY = minY;
+    for (let i = (b << (SHIFT + 1)) + 2, end = (b + 1) << (SHIFT + 1); i < end; i += 2) {
+      const x = xy[i];
+      const y = xy[i + 1];
+      minX = x < minX ? x : minX;
+      maxX = x > maxX ? x : maxX;
+      minY = y < minY ? y : minY;
+      maxY = y > maxY ? y : maxY;
+    }
+    x0[b] = minX;
+    x1[b] = maxX;
+    y0[b] = minY;
+    y1[b] = maxY;
+    lo = Math.min(lo, minX, minY);
+    hi = Math.max(hi, maxX, maxY);
+  }
+  for (let i = nb << (SHIFT + 1), end = 2 * count; i < end; i++) {
+    lo = Math.min(lo, xy[i]);
+    hi = Math.max(hi, xy[i]);
+  }
+  return lo > -SMALL && hi < SMALL;
+}
+
+/**
+ * Scans the flat range xy[i … end) for `|(y − sy)·dx − (x − sx)·dy|` above `best.dist`, raising it
+ * and setting `best.at` (flat index) at each new maximum: the first point with the largest value.
+ * Two points per step.
+ */
+function scanLine(
+  xy: Int32Array,
+  i: number,
+  end: number,
+  sx: number,
+  sy: number,
+  dx: number,
+  dy: number,
+): void {
+  let maxDist = best.dist;
+  let at = best.at;
+  for (; i + 2 < end; i += 4) {
+    let d0 = (Math.imul(xy[i + 1] - sy, dx) - Math.imul(xy[i] - sx, dy)) | 0;
+    let d1 = (Math.imul(xy[i + 3] - sy, dx) - Math.imul(xy[i + 2] - sx, dy)) | 0;
+    d0 = (d0 ^ (d0 >> 31)) - (d0 >> 31);
+    d1 = (d1 ^ (d1 >> 31)) - (d1 >> 31);
+    if (d0 > maxDist || d1 > maxDist) {
+      if (d0 > maxDist) {
+        maxDist = d0;
+        at = i;
+      }
+      if (d1 > maxDist) {
+        maxDist = d1;
+        at = i + 2;
+      }
+    }
+  }
+  if (i < end) {
+    let d = (Math.imul(xy[i + 1] - sy, dx) - Math.imul(xy[i] - sx, dy)) | 0;
+    d = (d ^ (d >> 31)) - (d >> 31);
+    if (d > maxDist) {
+      maxDist = d;
+      at = i;
+    }
+  }
+  best.dist = maxDist;
+  best.at = at;
+}
+
+/**
+ * Over the points [from, to): the first with the strictly largest `|(y − sy)·dx − (x − sx)·dy|`
+ * above `best.dist` (which is raised to it), as a point index, or −1.
+ */
+function farthestFromLine(
+  xy: Int32Array,
+  from: number,
+  to: number,
+  sx: number,
+  sy: number,
+  dx: number,
+  dy: number,
+): number {
+  let maxDist = best.dist;
+  let p = from;
+  let b = 0;
+  let b1 = 0;
+  const ub = blocks.ub;
+  const blocked = to - from >= MIN_BLOCKED;
+  if (blocked) {
+    b = (from + BLOCK - 1) >> SHIFT;
+    b1 = to >> SHIFT;
+    // Corners giving the largest and the smallest value of the linear function over a box.
+    const hiY = dx >= 0 ? blocks.y1 : blocks.y0;
+    const loY = dx >= 0 ? blocks.y0 : blocks.y1;
+    const hiX = dy >= 0 ? blocks.x0 : blocks.x1;
+    const loX = dy >= 0 ? blocks.x1 : blocks.x0;
+    let seed = -1;
+    let seedBound = -1;
+    for (let k = b; k < b1; k++) {
+      const top = (hiY[k] - sy) * dx - (hiX[k] - sx) * dy;
+      const bottom = (sy - loY[k]) * dx - (sx - loX[k]) * dy;
+      const u = top > bottom ? top : bottom;
+      ub[k] = u;
+      if (u > seedBound) {
+        seedBound = u;
+        seed = k;
+      }
+    }
+    if (seedBound > maxDist) {
+      // A value reached in the range; one below it (values are integers) still lets the scan
+      // find the first point that reaches the maximum.
+      let v = 0;
+      for (let i = seed << (SHIFT + 1), end = (seed + 1) << (SHIFT + 1); i < end; i += 2) {
+        let d = (Math.imul(xy[i + 1] - sy, dx) - Math.imul(xy[i] - sx, dy)) | 0;
+        d = (d ^ (d >> 31)) - (d >> 31);
+        if (d > v) v = d;
+      }
+      if (v - 1 > maxDist) maxDist = v - 1;
+    }
+  }
+  // Point by point up to the first full block, then block by block, then the tail.
+  const dist0 = best.dist;
+  best.dist = maxDist;
+  best.at = -1;
+  for (;;) {
+    const end = blocked && b < b1 ? b << SHIFT : to;
+    scanLine(xy, 2 * p, 2 * end, sx, sy, dx, dy);
+    if (end === to) break;
+    while (b < b1 && ub[b] <= best.dist) b++;
+    p = b << SHIFT;
+    if (b < b1) {
+      scanLine(xy, 2 * p, 2 * (p + BLOCK), sx, sy, dx, dy);
+      b++;
+      p += BLOCK;
+    }
+  }
+  if (best.at < 0) best.dist = dist0;
+  return best.at >> 1;
+}
+
+/**
+ * Over the points [from, to): the first with the strictly largest squared distance to (sx, sy)
+ * above `best.dist` (which is raised to it), as a point index, or −1.
+ */
+function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number, sy: number): number {
+  let maxDist = best.dist;
+  let farthest = -1;
+  let p = from;
+  let b = 0;
+  let b1 = 0;
+  const ub = blocks.ub;
+  const blocked = to - from >= MIN_BLOCKED;
+  if (blocked) {
+    b = (from + BLOCK - 1) >> SHIFT;
+    b1 = to >> SHIFT;
+    const { x0, x1, y0, y1 } = blocks;
+    let seed = -1;
+    let seedBound = -1;
+    for (let k = b; k < b1; k++) {
+      const ax = Math.max(Math.abs(x0[k] - sx), Math.abs(x1[k] - sx));
+      const ay = Math.max(Math.abs(y0[k] - sy), Math.abs(y1[k] - sy));
+      const u = ax * ax + ay * ay;
+      ub[k] = u;
+      if (u > seedBound) {
+        seedBound = u;
+        seed = k;
+      }
+    }
+    if (seedBound > maxDist) {
+      let v = 0;
+      for (let i = seed << (SHIFT + 1), end = (seed + 1) << (SHIFT + 1); i < end; i += 2) {
+        const dx = xy[i] - sx;
+        const dy = xy[i + 1] - sy;
+        const d = dx * dx + dy * dy;
+        if (d > v) v = d;
+      }
+      if (v - 1 > maxDist) maxDist = v - 1;
+    }
+  }
+  for (;;) {
+    const end = blocked && b < b1 ? b << SHIFT : to;
+    for (let i = 2 * p, iEnd = 2 * end; i < iEnd; i += 2) {
+      const dx = xy[i] - sx;
+      const dy = xy[i + 1] - sy;
+      const d = dx * dx + dy * dy;
+      if (d > maxDist) {
+        maxDist = d;
+        farthest = i;
+      }
+    }
+    if (end === to) break;
+    while (b < b1 && ub[b] <= maxDist) b++;
+    p = b << SHIFT;
+    if (b < b1) {
+      for (let i = 2 * p, iEnd = 2 * (p + BLOCK); i < iEnd; i += 2) {
+        const dx = xy[i] - sx;
+        const dy = xy[i + 1] - sy;
+        const d = dx * dx + dy * dy;
+        if (d > maxDist) {
+          maxDist = d;
+          farthest = i;
+        }
+      }
+      b++;
+      p += BLOCK;
+    }
+  }
+  if (farthest >= 0) best.dist = maxDist;
+  return farthest >> 1;
 }
 
 /**
  * The integer path of {@link approxPolyDPIndices} (OpenCV's `Point` path) on `Int32Array`
- * coordinates: the same walk and the same decisions, with the wrapping walks split into straight
- * runs and the distance to the line written as `y·dx − x·dy + C` (exact: integers below 2^53).
+ * coordinates within ±2^14: the same walk and the same decisions, with the wrapping walks split
+ * into straight runs, distances in int32 and the block bounds above. Returns null for a curve
+ * outside ±2^14 (the caller takes the general path).
  */
-function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number): Int32Array {
-  const dst = new Int32Array(count);
+function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number): Int32Array | null {
+  if (!analyse(xy, count)) return null;
+  if (keptStore.length < count) keptStore = new Int32Array(Math.max(count, 2 * keptStore.length));
+  const dst = keptStore;
   let newCount = 0;
-  let stack = new Int32Array(64);
+  let stack = stackStore;
   let top = 0;
   const push = (s: number, e: number) => {
     if (top + 2 > stack.length) {
       const grown = new Int32Array(stack.length * 2);
       grown.set(stack);
-      stack = grown;
+      stackStore = stack = grown;
     }
     stack[top++] = s;
     stack[top++] = e;
@@ -339,34 +625,19 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
     let start = 0;
     let leEps = false;
     for (let it = 0; it < initIters; it++) {
-      let maxDist = 0;
       pos = (pos + rightStart) % count;
       start = pos;
       if (++pos >= count) pos = 0;
       const sx = xy[2 * start];
       const sy = xy[2 * start + 1];
-      // j = 1 … count − 1, walking from start + 1 and wrapping: two straight runs.
-      let j = 1;
-      for (let i = 2 * pos, end = 2 * count; j < count && i < end; i += 2, j++) {
-        const dx = xy[i] - sx;
-        const dy = xy[i + 1] - sy;
-        const dist = dx * dx + dy * dy;
-        if (dist > maxDist) {
-          maxDist = dist;
-          rightStart = j;
-        }
-      }
-      for (let i = 0; j < count; i += 2, j++) {
-        const dx = xy[i] - sx;
-        const dy = xy[i + 1] - sy;
-        const dist = dx * dx + dy * dy;
-        if (dist > maxDist) {
-          maxDist = dist;
-          rightStart = j;
-        }
-      }
+      // j = 1 … count − 1 walks from start + 1 and wraps: two straight runs over the array.
+      best.dist = 0;
+      const f1 = farthestFromPoint(xy, pos, pos === 0 ? count - 1 : count, sx, sy);
+      const f2 = pos > 0 ? farthestFromPoint(xy, 0, start, sx, sy) : -1;
+      if (f2 >= 0) rightStart = f2 + count - pos + 1;
+      else if (f1 >= 0) rightStart = f1 - pos + 1;
       pos = start; // count − 1 steps from start + 1 end back at start
-      leEps = maxDist <= eps;
+      leEps = best.dist <= eps;
     }
     if (!leEps) {
       const sliceStart = pos % count;
@@ -390,29 +661,22 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
       const sy = xy[2 * s + 1];
       const dx = xy[2 * e] - sx;
       const dy = xy[2 * e + 1] - sy;
-      // (y − sy)·dx − (x − sx)·dy = y·dx − x·dy + c.
-      const c = sx * dy - sy * dx;
       let maxDist = 0;
-      // The points strictly between s and e in walking order, as one or two straight runs.
-      const stop = pos < e ? e : count;
-      for (let i = 2 * pos, end = 2 * stop; i < end; i += 2) {
-        let d = xy[i + 1] * dx - xy[i] * dy + c;
-        if (d < 0) d = -d;
-        if (d > maxDist) {
-          maxDist = d;
-          farthest = i;
-        }
+      if (pos < e && e - pos < MIN_BLOCKED) {
+        // Most segments are short: scanned right here.
+        best.dist = 0;
+        best.at = 0;
+        scanLine(xy, 2 * pos, 2 * e, sx, sy, dx, dy);
+        maxDist = best.dist;
+        farthest = best.at >> 1;
+      } else {
+        // The points strictly between s and e in walking order, as one or two straight runs.
+        best.dist = 0;
+        const f1 = farthestFromLine(xy, pos, pos < e ? e : count, sx, sy, dx, dy);
+        const f2 = pos > e ? farthestFromLine(xy, 0, e, sx, sy, dx, dy) : -1;
+        maxDist = best.dist;
+        farthest = f2 >= 0 ? f2 : f1 >= 0 ? f1 : 0;
       }
-      if (pos > e)
-        for (let i = 0, end = 2 * e; i < end; i += 2) {
-          let d = xy[i + 1] * dx - xy[i] * dy + c;
-          if (d < 0) d = -d;
-          if (d > maxDist) {
-            maxDist = d;
-            farthest = i;
-          }
-        }
-      farthest >>= 1;
       leEps = maxDist * maxDist <= eps * (dx * dx + dy * dy);
     }
     if (leEps) dst[newCount++] = s;

@@ -77,6 +77,47 @@ describe('approxPolyDP', () => {
     expect(mismatches.slice(0, 10)).toEqual([]);
     expect(compared).toBeGreaterThan(10000);
   });
+
+  test('identical on long random walks, far-off and degenerate curves', () => {
+    // Long curves take the block-bounded scans; coordinates around ±2^14 switch between the int32
+    // path and the general one; repeated points make ties for the farthest point.
+    const r = rng(23);
+    const mismatches: string[] = [];
+    for (let t = 0; t < 160; t++) {
+      const n = t % 8 === 0 ? 1 + Math.floor(r() * 5) : 20 + Math.floor(r() * 1500);
+      const maxStep = t % 3 === 0 ? 1 : 1 + Math.floor(r() * 12);
+      const offset = [0, 2 ** 14 - 300, -(2 ** 14) + 300, 2 ** 19][t % 4];
+      const scale = t % 5 === 0 ? 64 : 1;
+      let x = offset + Math.floor(r() * 400);
+      let y = offset + Math.floor(r() * 400);
+      let hx = 0;
+      let hy = 0;
+      const curve: Point[] = [];
+      for (let i = 0; i < n; i++) {
+        // A drifting heading with noise, so that the walk makes long arcs rather than a blob.
+        if (r() < 0.1) {
+          hx = Math.floor(r() * 3) - 1;
+          hy = Math.floor(r() * 3) - 1;
+        }
+        const stay = t % 7 === 0 && r() < 0.3;
+        if (!stay) {
+          x += hx * Math.ceil(r() * maxStep) + (r() < 0.3 ? Math.floor(r() * 3) - 1 : 0);
+          y += hy * Math.ceil(r() * maxStep) + (r() < 0.3 ? Math.floor(r() * 3) - 1 : 0);
+        }
+        curve.push([x * scale, y * scale]);
+      }
+      const perimeter = arcLength(curve, true);
+      for (const eps of [0, 1, 2.5, 0.002 * perimeter, 0.02 * perimeter]) {
+        for (const closed of [true, false]) {
+          const ours = approxPolyDP(curve, eps, closed);
+          const ref = cvApproxPolyDP(cv, curve, eps, closed);
+          if (JSON.stringify(ours) !== JSON.stringify(ref))
+            mismatches.push(`walk ${t} (n ${n}) eps ${eps} closed ${closed}`);
+        }
+      }
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+  });
 });
 
 describe('contourArea and arcLength', () => {
