@@ -8,14 +8,13 @@ const MAX_COORD = 2 ** 17;
 // Pixel offsets are int32 in the drawing loops.
 const MAX_PIXELS = 2 ** 31 - 1;
 
-/** C's truncating integer division, exact for |a| < 2^53. */
+/**
+ * C's truncating integer division, exact for integers |a| < 2^53 and b ≠ 0: if a/b is not an
+ * integer it lies at least 1/|b| from one, while rounding a/b to a double moves it by less than
+ * |a/b|·2^-53 < 1/|b|, so truncating the double gives C's quotient.
+ */
 function idiv(a: number, b: number): number {
-  let q = Math.trunc(a / b);
-  const r = a - q * b;
-  const toward = Math.sign(a) * Math.sign(b);
-  if (r !== 0 && Math.sign(r) !== Math.sign(a)) q -= toward;
-  else if (Math.abs(r) >= Math.abs(b)) q += toward;
-  return q;
+  return Math.trunc(a / b);
 }
 
 interface Segment {
@@ -373,7 +372,35 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
       if (xa >= w || xb < 0) continue;
       if (xa < 0) xa = 0;
       if (xb >= w) xb = w - 1;
-      if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
+      if (xa > xb) continue;
+      const p = row + xa;
+      const q = row + xb + 1;
+      const len = q - p;
+      if (len >= 16) {
+        if (len >= LONG_SPAN || wide) data.fill(1, p, q);
+        else {
+          view.setFloat64(p, ONES8, true);
+          view.setFloat64(q - 8, ONES8, true);
+          let k = (base + p + 7) >> 3;
+          const kEnd = (base + q) >> 3;
+          for (; k + 4 <= kEnd; k += 4) {
+            words[k] = ONES8;
+            words[k + 1] = ONES8;
+            words[k + 2] = ONES8;
+            words[k + 3] = ONES8;
+          }
+          for (; k < kEnd; k++) words[k] = ONES8;
+        }
+      } else if (len >= 8) {
+        view.setFloat64(p, ONES8, true);
+        view.setFloat64(q - 8, ONES8, true);
+      } else if (len >= 4) {
+        view.setUint32(p, 0x01010101, true);
+        view.setUint32(q - 4, 0x01010101, true);
+      } else if (len >= 2) {
+        view.setUint16(p, 0x0101, true);
+        view.setUint16(q - 2, 0x0101, true);
+      } else data[p] = 1;
     }
   }
 }
