@@ -51,21 +51,32 @@ function cocoLike(size, seed) {
 }
 
 /**
- * Median wall time of `fn` in ms. Both sides are warmed up for at least 250 ms first, so that
- * V8's optimising tier and WebAssembly's tier-up have both finished, then timed for at least
- * `runs` runs and 250 ms.
+ * Median wall time in ms of each function of `fns`. Each is warmed up for at least 250 ms first
+ * (V8's optimising tier and WebAssembly's tier-up both finish), then they are timed in
+ * interleaved rounds — one run of each per round, in rotating order — for at least `runs` rounds
+ * and 250 ms per function, so that a machine that speeds up or slows down during the
+ * measurement affects every side alike.
  */
-function median(fn, runs) {
+function medians(fns, runs) {
   const now = () => Number(process.hrtime.bigint()) / 1e6;
-  for (let i = 0, t0 = now(); i < 15 || now() - t0 < 250; i++) fn();
-  const times = [];
-  for (const t0 = now(); times.length < runs || now() - t0 < 250; ) {
-    const t = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  const names = Object.keys(fns);
+  for (const name of names) for (let i = 0, t0 = now(); i < 15 || now() - t0 < 250; i++) fns[name]();
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  const budget = 250 * names.length;
+  for (let round = 0, t0 = now(); round < runs || now() - t0 < budget; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      const t = process.hrtime.bigint();
+      fns[name]();
+      times[name].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return Object.fromEntries(
+    names.map((n) => {
+      const ts = times[n].sort((x, y) => x - y);
+      return [n, ts[Math.floor(ts.length / 2)]];
+    }),
+  );
 }
 
 const { cv } = await loadCv();
@@ -76,7 +87,7 @@ const row = (name, ours, core, e2e) =>
   );
 
 console.log(
-  `@seglang/contour vs OpenCV ${cv.getBuildInformation().match(/Version control:\s+(\S+)/)?.[1]} WASM — median of runs; ratio = ours / OpenCV\n`,
+  `@seglang/contour vs OpenCV ${cv.getBuildInformation().match(/Version control:\s+(\S+)/)?.[1]} WASM — medians of interleaved runs; ratio = ours / OpenCV\n`,
 );
 for (const size of [512, 1024, 2048]) {
   const masks = [0, 1, 2].map((s) => cocoLike(size, s + size));
@@ -90,10 +101,10 @@ for (const size of [512, 1024, 2048]) {
     ['external', 'simple', cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE],
     ['tree', 'none', cv.RETR_TREE, cv.CHAIN_APPROX_NONE],
   ]) {
-    const ours = median(() => masks.forEach((m) => findContours(m, { mode, method })), runs) / masks.length;
-    const core =
-      median(
-        () =>
+    const t = medians(
+      {
+        ours: () => masks.forEach((m) => findContours(m, { mode, method })),
+        core: () =>
           mats.forEach((mat) => {
             const cs = new cv.MatVector();
             const h = new cv.Mat();
@@ -101,11 +112,7 @@ for (const size of [512, 1024, 2048]) {
             cs.delete();
             h.delete();
           }),
-        runs,
-      ) / masks.length;
-    const e2e =
-      median(
-        () =>
+        e2e: () =>
           masks.forEach((m) => {
             const mat = new cv.Mat(size, size, cv.CV_8UC1);
             mat.data.set(m.data);
@@ -123,8 +130,10 @@ for (const size of [512, 1024, 2048]) {
             cs.delete();
             h.delete();
           }),
-        runs,
-      ) / masks.length;
+      },
+      runs,
+    );
+    const [ours, core, e2e] = [t.ours, t.core, t.e2e].map((ms) => ms / masks.length);
     row(`findContours ${mode}/${method} ${size}²`, ours, core, e2e);
   }
 
@@ -133,36 +142,33 @@ for (const size of [512, 1024, 2048]) {
     .filter((c) => c.length > 20);
   const cvContours = contours.map((c) => cv.matFromArray(c.length, 1, cv.CV_32SC2, c.flat()));
   const eps = contours.map((c) => 0.001 * arcLength(c, true));
-  const dpOurs = median(() => contours.forEach((c, i) => approxPolyDP(c, eps[i], true)), runs);
-  const dpCore = median(
-    () =>
-      cvContours.forEach((m, i) => {
-        const out = new cv.Mat();
-        cv.approxPolyDP(m, out, eps[i], true);
-        out.delete();
-      }),
-    runs,
-  );
-  const dpE2e = median(
-    () =>
-      contours.forEach((c, i) => {
-        const m = cv.matFromArray(c.length, 1, cv.CV_32SC2, c.flat());
-        const out = new cv.Mat();
-        cv.approxPolyDP(m, out, eps[i], true);
-        const d = out.data32S;
-        const pts = [];
-        for (let k = 0; k < d.length; k += 2) pts.push([d[k], d[k + 1]]);
-        m.delete();
-        out.delete();
-      }),
-    runs,
-  );
-  row(`approxPolyDP ${size}² (${contours.length} curves)`, dpOurs, dpCore, dpE2e);
   const flat = contours.map((c) => Int32Array.from(c.flat()));
-  const dpFlat = median(
-    () => flat.forEach((xy, i) => approxPolyDPIndices(xy, xy.length >> 1, true, eps[i])),
+  const dp = medians(
+    {
+      ours: () => contours.forEach((c, i) => approxPolyDP(c, eps[i], true)),
+      flat: () => flat.forEach((xy, i) => approxPolyDPIndices(xy, xy.length >> 1, true, eps[i])),
+      core: () =>
+        cvContours.forEach((m, i) => {
+          const out = new cv.Mat();
+          cv.approxPolyDP(m, out, eps[i], true);
+          out.delete();
+        }),
+      e2e: () =>
+        contours.forEach((c, i) => {
+          const m = cv.matFromArray(c.length, 1, cv.CV_32SC2, c.flat());
+          const out = new cv.Mat();
+          cv.approxPolyDP(m, out, eps[i], true);
+          const d = out.data32S;
+          const pts = [];
+          for (let k = 0; k < d.length; k += 2) pts.push([d[k], d[k + 1]]);
+          m.delete();
+          out.delete();
+        }),
+    },
     runs,
   );
+  const [dpOurs, dpFlat, dpCore, dpE2e] = [dp.ours, dp.flat, dp.core, dp.e2e];
+  row(`approxPolyDP ${size}² (${contours.length} curves)`, dpOurs, dpCore, dpE2e);
   console.log(
     `${'  flat core (approxPolyDPIndices)'.padEnd(34)} ours ${fmt(dpFlat)}  cv core ${fmt(dpCore)}  ratio ${(dpFlat / dpCore).toFixed(2)} (core)`,
   );
@@ -172,37 +178,46 @@ for (const size of [512, 1024, 2048]) {
   for (const p of polys) polyMats.push_back(cv.matFromArray(p.length, 1, cv.CV_32SC2, p.flat()));
   const img = cv.Mat.zeros(size, size, cv.CV_8UC1);
   const target = { width: size, height: size, data: new Uint8Array(size * size) };
-  const fpOurs = median(() => fillPoly(polys, size, size, { into: target }), runs);
-  const fpOursNew = median(() => fillPoly(polys, size, size), runs);
-  const fpCore = median(() => cv.fillPoly(img, polyMats, new cv.Scalar(1), cv.LINE_8, 0), runs);
-  const fpE2e = median(() => {
-    const out = cv.Mat.zeros(size, size, cv.CV_8UC1);
-    const vec = new cv.MatVector();
-    const ms = polys.map((p) => cv.matFromArray(p.length, 1, cv.CV_32SC2, p.flat()));
-    for (const m of ms) vec.push_back(m);
-    cv.fillPoly(out, vec, new cv.Scalar(1), cv.LINE_8, 0);
-    Uint8Array.from(out.data);
-    for (const m of ms) m.delete();
-    vec.delete();
-    out.delete();
-  }, runs);
+  const fp = medians(
+    {
+      ours: () => fillPoly(polys, size, size, { into: target }),
+      oursNew: () => fillPoly(polys, size, size),
+      core: () => cv.fillPoly(img, polyMats, new cv.Scalar(1), cv.LINE_8, 0),
+      e2e: () => {
+        const out = cv.Mat.zeros(size, size, cv.CV_8UC1);
+        const vec = new cv.MatVector();
+        const ms = polys.map((p) => cv.matFromArray(p.length, 1, cv.CV_32SC2, p.flat()));
+        for (const m of ms) vec.push_back(m);
+        cv.fillPoly(out, vec, new cv.Scalar(1), cv.LINE_8, 0);
+        Uint8Array.from(out.data);
+        for (const m of ms) m.delete();
+        vec.delete();
+        out.delete();
+      },
+    },
+    runs,
+  );
+  const [fpOurs, fpOursNew, fpCore, fpE2e] = [fp.ours, fp.oursNew, fp.core, fp.e2e];
   console.log(
     `${`fillPoly ${size}²`.padEnd(34)} ours ${fmt(fpOurs)}  cv core ${fmt(fpCore)}  ratio ${(fpOurs / fpCore).toFixed(2)} (both draw into an existing image)\n${''.padEnd(34)} ours ${fmt(fpOursNew)}  cv e2e  ${fmt(fpE2e)}  ratio ${(fpOursNew / fpE2e).toFixed(2)} (both allocate the output)`,
   );
 
   const mb = (size * size * masks.length) / 1e6;
   const rles = masks.map((m) => rle.encode(m));
-  const enc = median(() => masks.forEach((m) => rle.encode(m)), runs);
-  const dec = median(() => rles.forEach((r) => rle.decode(r)), runs);
-  const iou = median(
-    () =>
-      rle.iou(
-        rles,
-        rles,
-        rles.map(() => false),
-      ),
+  const rl = medians(
+    {
+      enc: () => masks.forEach((m) => rle.encode(m)),
+      dec: () => rles.forEach((r) => rle.decode(r)),
+      iou: () =>
+        rle.iou(
+          rles,
+          rles,
+          rles.map(() => false),
+        ),
+    },
     runs,
   );
+  const [enc, dec, iou] = [rl.enc, rl.dec, rl.iou];
   const pairs = (size * size * masks.length * masks.length) / 1e6;
   console.log(
     `${`rle ${size}²`.padEnd(34)} encode ${(mb / (enc / 1e3)).toFixed(0).padStart(6)} MB/s  decode ${(mb / (dec / 1e3)).toFixed(0).padStart(6)} MB/s  iou ${(pairs / (iou / 1e3)).toFixed(0).padStart(7)} MB/s (pixels of every pair)\n`,

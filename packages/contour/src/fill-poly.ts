@@ -72,27 +72,11 @@ const outside = (x: number, y: number, w: number, h: number) => x < 0 || x >= w 
 
 const scratch: Segment = { x1: 0, y1: 0, x2: 0, y2: 0 };
 
-/** An 8-connected Bresenham line from (x1, y1) to (x2, y2), drawn left to right, as OpenCV's `LineIterator`. */
-function drawLine(
-  data: Uint8Array,
-  w: number,
-  h: number,
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-): void {
-  if (outside(ax, ay, w, h) || outside(bx, by, w, h)) {
-    scratch.x1 = ax;
-    scratch.y1 = ay;
-    scratch.x2 = bx;
-    scratch.y2 = by;
-    if (!clipLine(w, h, scratch)) return;
-    ax = scratch.x1;
-    ay = scratch.y1;
-    bx = scratch.x2;
-    by = scratch.y2;
-  }
+/**
+ * An 8-connected Bresenham line from (ax, ay) to (bx, by), both inside the image, drawn left to
+ * right as OpenCV's `LineIterator`.
+ */
+function drawLine(data: Uint8Array, w: number, ax: number, ay: number, bx: number, by: number): void {
   let x1 = ax;
   let y1 = ay;
   let dx = bx - x1;
@@ -164,29 +148,33 @@ function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], co
   // With shift 0 a vertex's 16.16 value rounds back to the vertex itself.
   let px = v[n - 1][0];
   let py = v[n - 1][1];
+  let pOut = outside(px, py, w, h);
   for (let i = 0; i < n; i++) {
     const qx = v[i][0];
     const qy = v[i][1];
-    drawLine(data, w, h, px, py, qx, qy);
-    if (py !== qy) {
-      // OpenCV builds the edge from the clipped end points, for accuracy outside the image.
-      let x0c = px;
-      let x1c = qx;
-      let y0c = py;
-      let y1c = qy;
-      if (outside(px, py, w, h) || outside(qx, qy, w, h)) {
-        scratch.x1 = px;
-        scratch.y1 = py;
-        scratch.x2 = qx;
-        scratch.y2 = qy;
-        clipLine(w, h, scratch);
-        x0c = scratch.x1;
-        x1c = scratch.x2;
-        if (scratch.y1 !== scratch.y2) {
-          y0c = scratch.y1;
-          y1c = scratch.y2;
-        }
+    const qOut = outside(qx, qy, w, h);
+    // OpenCV clips the line to the image for drawing, and builds the edge from the clipped end
+    // points too (for accuracy outside the image).
+    let x0c = px;
+    let x1c = qx;
+    let y0c = py;
+    let y1c = qy;
+    if (pOut || qOut) {
+      scratch.x1 = px;
+      scratch.y1 = py;
+      scratch.x2 = qx;
+      scratch.y2 = qy;
+      const visible = clipLine(w, h, scratch);
+      x0c = scratch.x1;
+      x1c = scratch.x2;
+      if (visible) drawLine(data, w, x0c, scratch.y1, x1c, scratch.y2);
+      if (scratch.y1 !== scratch.y2) {
+        y0c = scratch.y1;
+        y1c = scratch.y2;
       }
+    } else drawLine(data, w, px, py, qx, qy);
+    pOut = qOut;
+    if (py !== qy) {
       const dx = idiv((x1c - x0c) * XY_ONE, y1c - y0c);
       if (py < qy) {
         edgeY0[count] = py;
