@@ -37,12 +37,51 @@ function flatten(curve: Point[], name: string): { xy: Int32Array | Float64Array;
 }
 
 /**
- * Douglas–Peucker on flat coordinates, as OpenCV 4.12's `approxPolyDP_`: distance to the infinite
- * line through the slice ends, a 3-iteration farthest-point start for closed curves, then a clean-up
- * pass that drops nearly collinear points. Returns indices of the kept points, in output order.
- * `isFloat` reproduces OpenCV's `Point2f` path (coordinate differences rounded to float32).
+ * Douglas–Peucker on flat coordinates `[x0, y0, x1, y1, …]`, exactly as OpenCV 4.12's
+ * `approxPolyDP_` (see {@link approxPolyDP}): returns the indices of the kept points, in output
+ * order. An `Int32Array` takes the fast integer path without a copy. `isFloat` reproduces
+ * OpenCV's `Point2f` path (coordinate differences rounded to float32; pass float32 values).
+ *
+ * @throws ContourError `INVALID_ARGUMENT` for a bad `count` or ε, `INVALID_POINT` for fewer than
+ *   `2·count` numbers or a non-finite one.
+ * @example
+ * approxPolyDPIndices(Int32Array.of(0, 0, 1, 0, 2, 0, 2, 2, 0, 2), 5, true, 0.5); // → Int32Array [0, 2, 3, 4]
  */
 export function approxPolyDPIndices(
+  points: ArrayLike<number>,
+  count: number,
+  closed: boolean,
+  epsilon: number,
+  isFloat = false,
+): Int32Array {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+    throw new ContourError('INVALID_ARGUMENT', `count must be a non-negative integer, got ${String(count)}`);
+  }
+  if (points === null || typeof points !== 'object' || typeof points.length !== 'number') {
+    throw new ContourError('INVALID_POINT', 'points must be an array or typed array of coordinates');
+  }
+  if (points.length < 2 * count) {
+    throw new ContourError(
+      'INVALID_POINT',
+      `points holds ${points.length} numbers, fewer than 2·count = ${2 * count}`,
+    );
+  }
+  checkEpsilon(epsilon);
+  if (!(points instanceof Int32Array)) {
+    for (let i = 0; i < 2 * count; i++) {
+      if (!Number.isFinite(points[i])) {
+        throw new ContourError(
+          'INVALID_POINT',
+          `points[${i}] must be a finite number, got ${String(points[i])}`,
+        );
+      }
+    }
+  }
+  return approxIndices(points, count, closed, epsilon, isFloat);
+}
+
+/** {@link approxPolyDPIndices} without the argument checks (callers have validated). */
+export function approxIndices(
   points: ArrayLike<number>,
   count: number,
   closed: boolean,
@@ -245,7 +284,7 @@ function checkEpsilon(epsilon: unknown): asserts epsilon is number {
 export function approxPolyDP(curve: Point[], epsilon: number, closed: boolean): Point[] {
   const { xy, isFloat } = flatten(curve, 'curve');
   checkEpsilon(epsilon);
-  const idx = approxPolyDPIndices(xy, curve.length, closed, epsilon, isFloat);
+  const idx = approxIndices(xy, curve.length, closed, epsilon, isFloat);
   const out: Point[] = new Array(idx.length);
   for (let k = 0; k < idx.length; k++) {
     const p = curve[idx[k]];

@@ -1,4 +1,4 @@
-import { approxPolyDPIndices, arcLengthFlat, contourAreaFlat } from './approx';
+import { approxIndices, arcLengthFlat, contourAreaFlat } from './approx';
 import { ContourError } from './errors';
 import { findContoursFlat } from './find-contours';
 import { checkMask, checkPoints, checkSize, type Mask, type Point } from './mask';
@@ -164,7 +164,7 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
     const n = xy.length >> 1;
     if (opts.minArea > 0 && contourAreaFlat(xy, n) < opts.minArea) continue;
     const eps = epsilonPixels(opts.epsilon, xy, mask);
-    const kept = approxPolyDPIndices(xy, n, true, eps);
+    const kept = approxIndices(xy, n, true, eps);
     // Decide the direction on the simplified polygon itself: simplification can flip a thin shape.
     const simplified = new Float64Array(kept.length * 2);
     for (let k = 0; k < kept.length; k++) {

@@ -1,6 +1,7 @@
 /** Bad input gets a ContourError with a stable code and a message naming the argument. */
 import {
   approxPolyDP,
+  approxPolyDPIndices,
   arcLength,
   bboxIou,
   ContourError,
@@ -149,6 +150,32 @@ describe('points and ε', () => {
         ),
       'INVALID_POINT',
       /integer/,
+    );
+  });
+  test('approxPolyDPIndices checks its flat input', () => {
+    expect([...approxPolyDPIndices(Int32Array.of(0, 0, 1, 0, 2, 0, 2, 2, 0, 2), 5, true, 0.5)]).toEqual([
+      0, 2, 3, 4,
+    ]);
+    expectError(
+      () => approxPolyDPIndices(Int32Array.of(0, 0), 2, true, 1),
+      'INVALID_POINT',
+      /2 numbers, fewer than 2·count = 4/,
+    );
+    expectError(
+      () => approxPolyDPIndices([0, Number.NaN], 1, true, 1),
+      'INVALID_POINT',
+      /points\[1\] must be a finite number, got NaN/,
+    );
+    expectError(
+      () => approxPolyDPIndices([0, 0], 1.5, true, 1),
+      'INVALID_ARGUMENT',
+      /count must be a non-negative integer/,
+    );
+    expectError(() => approxPolyDPIndices([0, 0], 1, true, -1), 'INVALID_ARGUMENT', /epsilon/);
+    expectError(
+      () => approxPolyDPIndices(null as never, 1, true, 1),
+      'INVALID_POINT',
+      /array or typed array/,
     );
   });
   test('ε < 0 or not finite', () => {
