@@ -336,16 +336,48 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
   for (let r = 0; r < rows; r++) {
     const s = start[r];
     const e = start[r + 1];
-    // Insertion sort: a row holds a handful of crossings.
-    for (let i = s + 1; i < e; i++) {
-      const v = xs[i];
-      let j = i - 1;
-      while (j >= s && xs[j] > v) {
-        xs[j + 1] = xs[j];
-        j--;
+    // A row holds a handful of crossings, most often two or four: those are put in order by
+    // branch-free compare-exchanges (a sorting network), others by insertion sort.
+    const k = e - s;
+    if (k === 2) {
+      const a = xs[s];
+      const b = xs[s + 1];
+      xs[s] = Math.min(a, b);
+      xs[s + 1] = Math.max(a, b);
+    } else if (k === 4) {
+      let a = xs[s];
+      let b = xs[s + 1];
+      let c = xs[s + 2];
+      let d = xs[s + 3];
+      let t = Math.min(a, b);
+      b = Math.max(a, b);
+      a = t;
+      t = Math.min(c, d);
+      d = Math.max(c, d);
+      c = t;
+      t = Math.min(a, c);
+      c = Math.max(a, c);
+      a = t;
+      t = Math.min(b, d);
+      d = Math.max(b, d);
+      b = t;
+      t = Math.min(b, c);
+      c = Math.max(b, c);
+      b = t;
+      xs[s] = a;
+      xs[s + 1] = b;
+      xs[s + 2] = c;
+      xs[s + 3] = d;
+    } else
+      for (let i = s + 1; i < e; i++) {
+        const v = xs[i];
+        let j = i - 1;
+        while (j >= s && xs[j] > v) {
+          xs[j + 1] = xs[j];
+          j--;
+        }
+        xs[j + 1] = v;
       }
-      xs[j + 1] = v;
-    }
     const row = (ys + r) * w;
     for (let i = s; i + 1 < e; i += 2) {
       let xa: number;
