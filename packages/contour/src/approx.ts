@@ -553,7 +553,9 @@ function farthestFromLine(
 
 /**
  * Over the points [from, to): the first with the strictly largest squared distance to (sx, sy)
- * above `best.dist` (which is raised to it), as a point index, or −1.
+ * above `best.dist` (which is raised to it), as a point index, or −1. The same block walk as
+ * {@link farthestFromLine} with another distance; one shared walk, choosing the distance per
+ * block, measured 6% slower on the benchmark curves, so each keeps its own.
  */
 function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number, sy: number): number {
   let maxDist = best.dist;

@@ -392,35 +392,7 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
       if (xa >= w || xb < 0) continue;
       if (xa < 0) xa = 0;
       if (xb >= w) xb = w - 1;
-      if (xa > xb) continue;
-      const p = row + xa;
-      const q = row + xb + 1;
-      const len = q - p;
-      if (len >= 16) {
-        if (len >= LONG_SPAN || wide) data.fill(1, p, q);
-        else {
-          view.setFloat64(p, ONES8, true);
-          view.setFloat64(q - 8, ONES8, true);
-          let k = (base + p + 7) >> 3;
-          const kEnd = (base + q) >> 3;
-          for (; k + 4 <= kEnd; k += 4) {
-            words[k] = ONES8;
-            words[k + 1] = ONES8;
-            words[k + 2] = ONES8;
-            words[k + 3] = ONES8;
-          }
-          for (; k < kEnd; k++) words[k] = ONES8;
-        }
-      } else if (len >= 8) {
-        view.setFloat64(p, ONES8, true);
-        view.setFloat64(q - 8, ONES8, true);
-      } else if (len >= 4) {
-        view.setUint32(p, 0x01010101, true);
-        view.setUint32(q - 4, 0x01010101, true);
-      } else if (len >= 2) {
-        view.setUint16(p, 0x0101, true);
-        view.setUint16(q - 2, 0x0101, true);
-      } else data[p] = 1;
+      if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
     }
   }
 }
