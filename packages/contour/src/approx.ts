@@ -97,113 +97,12 @@ export function approxIndices(
       for (let i = 0; i < 2 * count && ints !== null; i++) if (ints[i] !== points[i]) ints = null;
     }
     // Coordinates beyond ±2^14 (absurd for images, but accepted) take the general path.
-    const kept = ints === null ? null : approxInt(ints, count, closed, epsilon * epsilon);
-    if (kept !== null) return kept;
+    if (ints !== null && analyse(ints, count))
+      return douglasPeucker(ints, count, closed, epsilon * epsilon, false);
   }
   // One element type in the hot loops keeps V8's property access monomorphic.
   const xy = points instanceof Float64Array ? points : Float64Array.from(points);
-  const eps = epsilon * epsilon;
-  const dst = new Int32Array(count);
-  let newCount = 0;
-  let stack = new Int32Array(Math.max(16, 2 * count));
-  let top = 0;
-  const push = (s: number, e: number) => {
-    if (top + 2 > stack.length) {
-      const grown = new Int32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
-    }
-    stack[top++] = s;
-    stack[top++] = e;
-  };
-
-  let isClosed = closed;
-  let initIters = 3;
-  let rightStart = 0;
-  let pos = 0;
-  if (!isClosed) {
-    rightStart = count;
-    const last = count - 1;
-    if (xy[2 * last] !== xy[0] || xy[2 * last + 1] !== xy[1]) push(0, last);
-    else {
-      isClosed = true;
-      initIters = 1;
-    }
-  }
-
-  if (isClosed) {
-    rightStart = 0;
-    let start = 0;
-    let leEps = false;
-    for (let it = 0; it < initIters; it++) {
-      let maxDist = 0;
-      pos = (pos + rightStart) % count;
-      start = pos;
-      if (++pos >= count) pos = 0;
-      const sx = xy[2 * start];
-      const sy = xy[2 * start + 1];
-      for (let j = 1; j < count; j++) {
-        const p = pos;
-        if (++pos >= count) pos = 0;
-        const dx = isFloat ? fround(xy[2 * p] - sx) : xy[2 * p] - sx;
-        const dy = isFloat ? fround(xy[2 * p + 1] - sy) : xy[2 * p + 1] - sy;
-        const dist = dx * dx + dy * dy;
-        if (dist > maxDist) {
-          maxDist = dist;
-          rightStart = j;
-        }
-      }
-      leEps = maxDist <= eps;
-    }
-    if (!leEps) {
-      const sliceStart = pos % count;
-      const sliceEnd = (rightStart + sliceStart) % count;
-      push(sliceEnd, sliceStart);
-      push(sliceStart, sliceEnd);
-    } else {
-      dst[newCount++] = start;
-    }
-  }
-
-  while (top > 0) {
-    const e = stack[--top];
-    const s = stack[--top];
-    pos = s;
-    if (++pos >= count) pos = 0;
-    let leEps: boolean;
-    let farthest = 0;
-    if (pos !== e) {
-      const sx = xy[2 * s];
-      const sy = xy[2 * s + 1];
-      const dx = isFloat ? fround(xy[2 * e] - sx) : xy[2 * e] - sx;
-      const dy = isFloat ? fround(xy[2 * e + 1] - sy) : xy[2 * e + 1] - sy;
-      let maxDist = 0;
-      while (pos !== e) {
-        const p = pos;
-        if (++pos >= count) pos = 0;
-        const dist = Math.abs(
-          (isFloat ? fround(xy[2 * p + 1] - sy) : xy[2 * p + 1] - sy) * dx -
-            (isFloat ? fround(xy[2 * p] - sx) : xy[2 * p] - sx) * dy,
-        );
-        if (dist > maxDist) {
-          maxDist = dist;
-          farthest = p;
-        }
-      }
-      leEps = maxDist * maxDist <= eps * (dx * dx + dy * dy);
-    } else {
-      leEps = true;
-    }
-    if (leEps) dst[newCount++] = s;
-    else {
-      push(farthest, e);
-      push(s, farthest);
-    }
-  }
-
-  if (!isClosed) dst[newCount++] = count - 1;
-
-  return cleanUp(xy, isFloat, dst, newCount, closed, eps);
+  return douglasPeucker(xy, count, closed, epsilon * epsilon, isFloat);
 }
 
 /**
@@ -625,13 +524,77 @@ function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number,
 }
 
 /**
- * The integer path of {@link approxPolyDPIndices} (OpenCV's `Point` path) on `Int32Array`
- * coordinates within ±2^14: the same walk and the same decisions, with the wrapping walks split
- * into straight runs, distances in int32 and the block bounds above. Returns null for a curve
- * outside ±2^14 (the caller takes the general path).
+ * Over the points [from, to) of a general (float64) curve: the first with the strictly largest
+ * squared distance to (sx, sy) above `best.dist` (raised to it), as a point index, or −1. With
+ * `isFloat`, coordinate differences are rounded to float32 as on OpenCV's `Point2f` path.
  */
-function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number): Int32Array | null {
-  if (!analyse(xy, count)) return null;
+function generalFromPoint(
+  xy: Float64Array,
+  from: number,
+  to: number,
+  sx: number,
+  sy: number,
+  isFloat: boolean,
+): number {
+  let maxDist = best.dist;
+  let farthest = -1;
+  for (let i = 2 * from, end = 2 * to; i < end; i += 2) {
+    const dx = isFloat ? fround(xy[i] - sx) : xy[i] - sx;
+    const dy = isFloat ? fround(xy[i + 1] - sy) : xy[i + 1] - sy;
+    const dist = dx * dx + dy * dy;
+    if (dist > maxDist) {
+      maxDist = dist;
+      farthest = i >> 1;
+    }
+  }
+  best.dist = maxDist;
+  return farthest;
+}
+
+/** {@link generalFromPoint} for the distance `|(y − sy)·dx − (x − sx)·dy|` to a line. */
+function generalFromLine(
+  xy: Float64Array,
+  from: number,
+  to: number,
+  sx: number,
+  sy: number,
+  dx: number,
+  dy: number,
+  isFloat: boolean,
+): number {
+  let maxDist = best.dist;
+  let farthest = -1;
+  for (let i = 2 * from, end = 2 * to; i < end; i += 2) {
+    const dist = Math.abs(
+      (isFloat ? fround(xy[i + 1] - sy) : xy[i + 1] - sy) * dx -
+        (isFloat ? fround(xy[i] - sx) : xy[i] - sx) * dy,
+    );
+    if (dist > maxDist) {
+      maxDist = dist;
+      farthest = i >> 1;
+    }
+  }
+  best.dist = maxDist;
+  return farthest;
+}
+
+/**
+ * OpenCV 4.12's `approxPolyDP_` walk and decisions — the 3-iteration farthest-point start for
+ * closed curves, then Douglas–Peucker on a stack of slices, then the clean-up — with the wrapping
+ * walks split into straight runs over the array. An `Int32Array` must have been checked by
+ * {@link analyse} (coordinates within ±2^14, block boxes ready): it is scanned in int32 with the
+ * block bounds. A `Float64Array` is scanned in doubles (`isFloat`: OpenCV's `Point2f` rounding).
+ * `eps` is ε². Returns the kept indices.
+ */
+function douglasPeucker(
+  xy: Int32Array | Float64Array,
+  count: number,
+  closed: boolean,
+  eps: number,
+  isFloat: boolean,
+): Int32Array {
+  const ints = xy instanceof Int32Array ? xy : null;
+  const doubles = xy instanceof Float64Array ? xy : null;
   if (keptStore.length < count) keptStore = new Int32Array(Math.max(count, 2 * keptStore.length));
   const dst = keptStore;
   let newCount = 0;
@@ -646,6 +609,16 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
     stack[top++] = s;
     stack[top++] = e;
   };
+  /** The farthest point from (sx, sy) over [from, to), as in {@link generalFromPoint}. */
+  const fromPoint = (from: number, to: number, sx: number, sy: number) =>
+    ints !== null
+      ? farthestFromPoint(ints, from, to, sx, sy)
+      : generalFromPoint(doubles as Float64Array, from, to, sx, sy, isFloat);
+  /** The farthest point from the line through (sx, sy) with direction (dx, dy) over [from, to). */
+  const fromLine = (from: number, to: number, sx: number, sy: number, dx: number, dy: number) =>
+    ints !== null
+      ? farthestFromLine(ints, from, to, sx, sy, dx, dy)
+      : generalFromLine(doubles as Float64Array, from, to, sx, sy, dx, dy, isFloat);
 
   let isClosed = closed;
   let initIters = 3;
@@ -673,8 +646,8 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
       const sy = xy[2 * start + 1];
       // j = 1 … count − 1 walks from start + 1 and wraps: two straight runs over the array.
       best.dist = 0;
-      const f1 = farthestFromPoint(xy, pos, pos === 0 ? count - 1 : count, sx, sy);
-      const f2 = pos > 0 ? farthestFromPoint(xy, 0, start, sx, sy) : -1;
+      const f1 = fromPoint(pos, pos === 0 ? count - 1 : count, sx, sy);
+      const f2 = pos > 0 ? fromPoint(0, start, sx, sy) : -1;
       if (f2 >= 0) rightStart = f2 + count - pos + 1;
       else if (f1 >= 0) rightStart = f1 - pos + 1;
       pos = start; // count − 1 steps from start + 1 end back at start
@@ -700,21 +673,21 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
     if (pos !== e) {
       const sx = xy[2 * s];
       const sy = xy[2 * s + 1];
-      const dx = xy[2 * e] - sx;
-      const dy = xy[2 * e + 1] - sy;
+      const dx = isFloat ? fround(xy[2 * e] - sx) : xy[2 * e] - sx;
+      const dy = isFloat ? fround(xy[2 * e + 1] - sy) : xy[2 * e + 1] - sy;
       let maxDist = 0;
-      if (pos < e && e - pos < MIN_BLOCKED) {
-        // Most segments are short: scanned right here.
+      if (ints !== null && pos < e && e - pos < MIN_BLOCKED) {
+        // Most integer segments are short: scanned right here.
         best.dist = 0;
         best.at = 0;
-        scanLine(xy, 2 * pos, 2 * e, sx, sy, dx, dy);
+        scanLine(ints, 2 * pos, 2 * e, sx, sy, dx, dy);
         maxDist = best.dist;
         farthest = best.at >> 1;
       } else {
         // The points strictly between s and e in walking order, as one or two straight runs.
         best.dist = 0;
-        const f1 = farthestFromLine(xy, pos, pos < e ? e : count, sx, sy, dx, dy);
-        const f2 = pos > e ? farthestFromLine(xy, 0, e, sx, sy, dx, dy) : -1;
+        const f1 = fromLine(pos, pos < e ? e : count, sx, sy, dx, dy);
+        const f2 = pos > e ? fromLine(0, e, sx, sy, dx, dy) : -1;
         maxDist = best.dist;
         farthest = f2 >= 0 ? f2 : f1 >= 0 ? f1 : 0;
       }
@@ -729,5 +702,5 @@ function approxInt(xy: Int32Array, count: number, closed: boolean, eps: number):
 
   if (!isClosed) dst[newCount++] = count - 1;
 
-  return cleanUp(xy, false, dst, newCount, closed, eps);
+  return cleanUp(xy, isFloat, dst, newCount, closed, eps);
 }

@@ -9,6 +9,7 @@ import { maskCorpus, rng } from './helpers/masks';
 import {
   type CV,
   cvApproxPolyDP,
+  cvApproxPolyDPFloat,
   cvArcLength,
   cvContourArea,
   cvFillPoly,
@@ -117,6 +118,48 @@ describe('approxPolyDP', () => {
       }
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
+  });
+});
+
+describe('approxPolyDP on float32 points', () => {
+  test("identical to OpenCV's Point2f path on random fractional walks", () => {
+    // Every coordinate is a float32, so the points OpenCV returns compare with ours as they are.
+    // Even walks stay on multiples of 1/8; odd ones start near 0, run out to thousands and carry
+    // full 24-bit mantissas, so that differences round in float32 as on OpenCV's Point2f path.
+    const r = rng(31);
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (let t = 0; t < 120; t++) {
+      const n = 3 + Math.floor(r() * (t % 4 === 0 ? 12 : 900));
+      const wide = t % 2 === 1;
+      let x = wide ? r() : 500 + Math.floor(r() * 800) / 8;
+      let y = wide ? r() : 500 + Math.floor(r() * 800) / 8;
+      let hx = 0;
+      let hy = 0;
+      const curve: Point[] = [];
+      for (let i = 0; i < n; i++) {
+        if (r() < 0.1) {
+          hx = (Math.floor(r() * 17) - 8) / 8;
+          hy = (Math.floor(r() * 17) - 8) / 8;
+        }
+        const scale = wide ? 6 : 1;
+        x += scale * hx + (Math.floor(r() * 5) - 2) / 8;
+        y += scale * hy + (Math.floor(r() * 5) - 2) / 8;
+        curve.push(wide ? [Math.fround(x * 1.3719), Math.fround(y * 1.3719)] : [x, y]);
+      }
+      const perimeter = arcLength(curve, true);
+      for (const eps of [0, 0.3, 1, 0.005 * perimeter, 0.03 * perimeter]) {
+        for (const closed of [true, false]) {
+          compared++;
+          const ours = approxPolyDP(curve, eps, closed);
+          const ref = cvApproxPolyDPFloat(cv, curve, eps, closed);
+          if (JSON.stringify(ours) !== JSON.stringify(ref))
+            mismatches.push(`walk ${t} (n ${n}) eps ${eps} closed ${closed}`);
+        }
+      }
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    expect(compared).toBe(1200);
   });
 });
 

@@ -87,6 +87,22 @@ export function cvApproxPolyDP(cv: CV, points: Point[], epsilon: number, closed:
   }
 }
 
+/** `cv.approxPolyDP` on float32 points (OpenCV's `Point2f` path); points must be float32 values. */
+export function cvApproxPolyDPFloat(cv: CV, points: Point[], epsilon: number, closed: boolean): Point[] {
+  const src = cv.matFromArray(points.length, 1, cv.CV_32FC2, points.flat());
+  const dst = new cv.Mat();
+  try {
+    cv.approxPolyDP(src, dst, epsilon, closed);
+    const d: Float32Array = dst.data32F;
+    const out: Point[] = [];
+    for (let k = 0; k < d.length; k += 2) out.push([d[k], d[k + 1]]);
+    return out;
+  } finally {
+    src.delete();
+    dst.delete();
+  }
+}
+
 export function cvArcLength(cv: CV, points: Point[], closed: boolean): number {
   const m = pointsToMat(cv, points);
   try {
