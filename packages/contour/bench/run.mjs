@@ -3,6 +3,7 @@
 // pixels for RLE. OpenCV is timed twice: the call alone ("cv core") and including what a JS user
 // must also do — copy the mask into a Mat and read the contours back ("cv e2e").
 import { createRequire } from 'node:module';
+import { rng } from '@seglang/testing';
 import { approxPolyDP, approxPolyDPIndices, arcLength, fillPoly, findContours, rle } from '../dist/index.js';
 
 const require = createRequire(import.meta.url);
@@ -13,17 +14,6 @@ function loadCv() {
     if (cv.Mat) resolve({ cv });
     else cv.onRuntimeInitialized = () => resolve({ cv });
   });
-}
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A COCO-like instance mask: a union of ellipses with a bite and a hole, filling ~15% of the image. */

@@ -1,17 +1,9 @@
 // Benchmark: residual-quantiser encode throughput (naive loop vs the optimised path) at SAMTok's
 // shape (d = 256, 2 levels × 256 codes), and training time per iteration on 100k vectors.
+
+import { rng } from '@seglang/testing';
 import { ResidualQuantizer, trainResidualQuantizer } from '../dist/index.js';
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(1);
 const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 const d = 256;
