@@ -1,6 +1,6 @@
 export { type ChatMessage, ChatTemplate, type ContentPart } from './chat';
 export { RuntimeError, type RuntimeErrorCode } from './errors';
-export { type ModelFiles, type OnnxFile, urlFiles } from './files';
+export { type ModelFiles, type OnnxFile, type UrlFilesOptions, urlFiles } from './files';
 export {
   CLIP_MEAN,
   CLIP_STD,

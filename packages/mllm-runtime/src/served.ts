@@ -1,6 +1,7 @@
 import { checkMessages } from './chat';
 import { RuntimeError } from './errors';
 import { checkImage, type RgbImage } from './image';
+import { backoffMs, isTransient, sleep } from './retry';
 import { checkSampling } from './sampling';
 import type { FinishReason, GenerateRequest, GenerateResult, TextGenerator } from './types';
 
@@ -92,15 +93,9 @@ export class ServedModel implements TextGenerator {
       try {
         return await this.attempt(body, request);
       } catch (e) {
-        const err = e as RuntimeError;
-        const transient =
-          err.code === 'NETWORK_ERROR' ||
-          err.code === 'TIMEOUT' ||
-          (err.code === 'HTTP_ERROR' && (err.status === 429 || (err.status ?? 0) >= 500));
         // A stream that already delivered text is not retried: the caller has seen part of it.
-        if (!transient || attempt >= retries || (err as { partial?: boolean }).partial) throw err;
-        const delay = base * 2 ** attempt * (0.5 + Math.random() / 2);
-        await sleep(delay, request.signal);
+        if (!isTransient(e) || attempt >= retries || (e as { partial?: boolean }).partial) throw e;
+        await sleep(backoffMs(base, attempt), request.signal);
       }
     }
   }
@@ -342,17 +337,6 @@ function result(
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RuntimeError('ABORTED', 'generation was aborted'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new RuntimeError('ABORTED', 'generation was aborted'));
-    });
-  });
-}
 
 function base64(bytes: Uint8Array): string {
   if (typeof Buffer !== 'undefined') return Buffer.from(bytes).toString('base64');

@@ -11,16 +11,27 @@ import { outlineRequest } from './scenario';
 
 ortWeb.env.wasm.numThreads = 1;
 
-/** A static file server on loopback over the fixture folders, logging every GET. */
+/**
+ * A static file server on loopback over the fixture folders, logging every GET. Under `/flaky/` (the
+ * chunked model) it resets the connection on the first GET of each file: what a client sees when the
+ * server closes an idle kept-alive connection just as the client reuses it (Node servers close them
+ * after 5 s, so a loaded machine sees ECONNRESET).
+ */
 let server: Server;
 let base: string;
 const requested: string[] = [];
+const reset = new Set<string>();
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = decodeURIComponent(req.url ?? '/');
     requested.push(url);
     const [, key, ...rest] = url.split('/');
-    const root = roots.get(key as string);
+    if (key === 'flaky' && !reset.has(url)) {
+      reset.add(url);
+      req.socket.resetAndDestroy();
+      return;
+    }
+    const root = roots.get(key === 'flaky' ? 'chunked' : (key as string));
     const path = root ? normalize(join(root, ...rest)) : '';
     if (url.startsWith('/broken/')) {
       res.writeHead(500).end('disk on fire');
@@ -118,17 +129,74 @@ describe('urlFiles: a model served over HTTP', () => {
     },
   );
 
-  it('a missing file is MODEL_NOT_FOUND with the URL; a server error is HTTP_ERROR; no server is NETWORK_ERROR', async () => {
+  it('a connection reset on a reused connection is retried: the model loads and answers like the folder', async () => {
+    // The server really resets: a bare fetch fails.
+    await expect(fetch(`${base}/flaky/absent.json`)).rejects.toThrow('fetch failed');
+    requested.length = 0;
+    const m = await QwenVlModel.load({ files: urlFiles(`${base}/flaky`, { retryDelayMs: 1 }), ort });
+    try {
+      expect((await m.generate(request)).tokenIds).toEqual(reference);
+    } finally {
+      await m.release();
+    }
+    // Every file was asked for twice: the reset GET and the retry.
+    expect(requested.length).toBeGreaterThan(10);
+    expect(requested.filter((_, i) => i % 2 === 0)).toEqual(requested.filter((_, i) => i % 2 === 1));
+    expect(requested).toContain('/flaky/onnx/decoder_model_merged.onnx_data_1');
+    // Without retries a reset fails the load, with the URL in the message.
+    reset.clear();
+    await expect(
+      QwenVlModel.load({ files: urlFiles(`${base}/flaky`, { maxRetries: 0 }), ort }),
+    ).rejects.toMatchObject({ code: 'NETWORK_ERROR', message: expect.stringContaining(`${base}/flaky/`) });
+  });
+
+  it('a missing file is MODEL_NOT_FOUND with the URL; a server error is HTTP_ERROR after the retries; no server is NETWORK_ERROR', async () => {
     await expect(QwenVlModel.load({ files: urlFiles(`${base}/nothing/`), ort })).rejects.toMatchObject({
       code: 'MODEL_NOT_FOUND',
       message: expect.stringContaining(`${base}/nothing/`),
     });
-    await expect(QwenVlModel.load({ files: urlFiles(`${base}/broken`), ort })).rejects.toMatchObject({
+    requested.length = 0;
+    await expect(
+      QwenVlModel.load({ files: urlFiles(`${base}/broken`, { retryDelayMs: 1 }), ort }),
+    ).rejects.toMatchObject({
       code: 'HTTP_ERROR',
-      message: expect.stringMatching(/GET .*\/broken\/.* → 500/),
+      status: 500,
+      message: expect.stringMatching(/GET .*\/broken\/.* → 500 \(3 attempts\)/),
     });
-    await expect(QwenVlModel.load({ files: urlFiles('http://127.0.0.1:9/none'), ort })).rejects.toMatchObject(
-      { code: 'NETWORK_ERROR' },
+    expect(requested).toEqual(Array(3).fill(requested[0]));
+    await expect(
+      QwenVlModel.load({ files: urlFiles('http://127.0.0.1:9/none', { retryDelayMs: 1 }), ort }),
+    ).rejects.toMatchObject({ code: 'NETWORK_ERROR', message: expect.stringContaining('(3 attempts)') });
+  });
+
+  it('a body that breaks off is retried, then NETWORK_ERROR; bad retry options are INVALID_ARGUMENT', async () => {
+    const broken = () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('{"a'));
+            c.error(new Error('terminated'));
+          },
+        }),
+      );
+    let calls = 0;
+    const once: typeof fetch = async (input) => (calls++ === 0 ? broken() : fetch(input));
+    expect(await urlFiles(`${base}/inline`, { fetch: once, retryDelayMs: 1 }).text('config.json')).toBe(
+      readFileSync(join(roots.get('inline') as string, 'config.json'), 'utf8'),
+    );
+    expect(calls).toBe(2);
+    const always: typeof fetch = async () => broken();
+    await expect(
+      urlFiles(`${base}/inline`, { fetch: always, retryDelayMs: 1 }).text('config.json'),
+    ).rejects.toMatchObject({
+      code: 'NETWORK_ERROR',
+      message: `reading ${base}/inline/config.json failed: terminated (3 attempts)`,
+    });
+    expect(() => urlFiles(base, { maxRetries: -1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('maxRetries') }),
+    );
+    expect(() => urlFiles(base, { retryDelayMs: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('retryDelayMs') }),
     );
   });
 });
