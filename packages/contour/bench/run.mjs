@@ -4,7 +4,15 @@
 // must also do — copy the mask into a Mat and read the contours back ("cv e2e").
 import { createRequire } from 'node:module';
 import { rng } from '@seglang/testing';
-import { approxPolyDP, approxPolyDPIndices, arcLength, fillPoly, findContours, rle } from '../dist/index.js';
+import {
+  approxPolyDP,
+  approxPolyDPIndices,
+  arcLength,
+  fillPoly,
+  findContours,
+  maskIou,
+  rle,
+} from '../dist/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -204,13 +212,14 @@ for (const size of [512, 1024, 2048]) {
           rles,
           rles.map(() => false),
         ),
+      maskIou: () => masks.forEach((a) => masks.forEach((b) => maskIou(a, b))),
     },
     runs,
   );
-  const [enc, dec, iou] = [rl.enc, rl.dec, rl.iou];
+  const [enc, dec, iou, mi] = [rl.enc, rl.dec, rl.iou, rl.maskIou];
   const pairs = (size * size * masks.length * masks.length) / 1e6;
   console.log(
-    `${`rle ${size}²`.padEnd(34)} encode ${(mb / (enc / 1e3)).toFixed(0).padStart(6)} MB/s  decode ${(mb / (dec / 1e3)).toFixed(0).padStart(6)} MB/s  iou ${(pairs / (iou / 1e3)).toFixed(0).padStart(7)} MB/s (pixels of every pair)\n`,
+    `${`rle ${size}²`.padEnd(34)} encode ${(mb / (enc / 1e3)).toFixed(0).padStart(6)} MB/s  decode ${(mb / (dec / 1e3)).toFixed(0).padStart(6)} MB/s  iou ${(pairs / (iou / 1e3)).toFixed(0).padStart(7)} MB/s (pixels of every pair)\n${''.padEnd(34)} maskIou ${(pairs / (mi / 1e3)).toFixed(0).padStart(6)} MB/s (two raw masks, every pair)\n`,
   );
   for (const m of mats) m.delete();
   polyMats.delete();

@@ -142,15 +142,28 @@ export function maskIou(a: Mask, b: Mask): number {
   }
   const da = a.data;
   const db = b.data;
+  const n = da.length;
+  // 8 bytes of both masks at a time: a chunk where both are background (most of a mask) is skipped
+  // on one test; the others are counted byte by byte without branches ((v + 255) >> 8 is v ≠ 0).
+  const va = new DataView(da.buffer, da.byteOffset, n);
+  const vb = new DataView(db.buffer, db.byteOffset, n);
   let inter = 0;
   let union = 0;
-  for (let i = 0; i < da.length; i++) {
-    const pa = da[i] !== 0;
-    const pb = db[i] !== 0;
-    if (pa || pb) {
-      union++;
-      if (pa && pb) inter++;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    if ((va.getUint32(i) | va.getUint32(i + 4) | vb.getUint32(i) | vb.getUint32(i + 4)) === 0) continue;
+    for (let j = i; j < i + 8; j++) {
+      const pa = (da[j] + 255) >> 8;
+      const pb = (db[j] + 255) >> 8;
+      inter += pa & pb;
+      union += pa | pb;
     }
+  }
+  for (; i < n; i++) {
+    const pa = (da[i] + 255) >> 8;
+    const pb = (db[i] + 255) >> 8;
+    inter += pa & pb;
+    union += pa | pb;
   }
   return inter === 0 ? 0 : inter / union;
 }

@@ -117,7 +117,8 @@ test('reads a file written by another implementation (per-level tensors, F64 and
 
 test('reads .npy codebooks', () => {
   const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 1), }";
-  const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const padding = ' '.repeat(64 - ((10 + header.length + 1) % 64));
+  const padded = `${header}${padding}\n`;
   const bytes = new Uint8Array(10 + padded.length + 16);
   bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(bytes.buffer).setUint16(8, padded.length, true);
