@@ -3,15 +3,21 @@ import { checkPoints, type Point } from './mask';
 
 const fround = Math.fround;
 
+// The int32 coordinates of the curve being processed, reused across calls: allocating (and
+// zeroing) a fresh array cost more than reading the points.
+let flatInts = new Int32Array(256);
+
 /**
  * Validates a curve (as {@link checkPoints}) and flattens it, with whether OpenCV would treat it
- * as float32 (any non-integer value): an Int32Array for int32 points (the fast integer path, one
- * pass), else float32-rounded Float64Array.
+ * as float32 (any non-integer value): int32 points go to a shared scratch Int32Array (the fast
+ * integer path, one pass; valid until the next call, and possibly longer than 2·n), others to a
+ * float32-rounded Float64Array.
  */
 function flatten(curve: Point[], name: string): { xy: Int32Array | Float64Array; isFloat: boolean } {
   if (Array.isArray(curve)) {
     const n = curve.length;
-    const ints = new Int32Array(2 * n);
+    if (flatInts.length < 2 * n) flatInts = new Int32Array(Math.max(2 * n, 2 * flatInts.length));
+    const ints = flatInts;
     let i = 0;
     for (; i < n; i++) {
       const p = curve[i];
@@ -101,7 +107,10 @@ export function approxIndices(
       return douglasPeucker(ints, count, closed, epsilon * epsilon, false);
   }
   // One element type in the hot loops keeps V8's property access monomorphic.
-  const xy = points instanceof Float64Array ? points : Float64Array.from(points);
+  const xy =
+    points instanceof Float64Array
+      ? points
+      : Float64Array.from(points instanceof Int32Array ? points.subarray(0, 2 * count) : points);
   return douglasPeucker(xy, count, closed, epsilon * epsilon, isFloat);
 }
 
