@@ -225,3 +225,53 @@ for (const size of [512, 1024, 2048]) {
   polyMats.delete();
   img.delete();
 }
+
+// Many polygons at once: a row then crosses hundreds of edges, so per-row sorting dominates.
+{
+  const size = 2048;
+  const r = rng(7);
+  const blobs = Array.from({ length: 5000 }, () => {
+    const cx = Math.floor(r() * size);
+    const cy = Math.floor(r() * size);
+    const k = 3 + Math.floor(r() * 6);
+    return Array.from({ length: k }, (_, j) => {
+      const a = (j / k) * 2 * Math.PI;
+      const rad = 3 + r() * 12;
+      return [Math.round(cx + rad * Math.cos(a)), Math.round(cy + rad * Math.sin(a))];
+    });
+  });
+  const stripes = Array.from({ length: 2000 }, () => {
+    const x0 = Math.floor(r() * size);
+    const y0 = Math.floor((r() * size) / 2);
+    const len = Math.floor((r() * size) / 2);
+    const slope = r() * 2 - 1;
+    return [
+      [x0, y0],
+      [x0 + 1, y0],
+      [Math.round(x0 + 1 + slope * len), y0 + len],
+      [Math.round(x0 + slope * len), y0 + len],
+    ];
+  });
+  for (const [name, polys] of [
+    ['5,000 small polygons', blobs],
+    ['2,000 crossing stripes', stripes],
+  ]) {
+    const vec = new cv.MatVector();
+    for (const p of polys) vec.push_back(cv.matFromArray(p.length, 1, cv.CV_32SC2, p.flat()));
+    const img = cv.Mat.zeros(size, size, cv.CV_8UC1);
+    const target = { width: size, height: size, data: new Uint8Array(size * size) };
+    const t = medians(
+      {
+        ours: () => fillPoly(polys, size, size, { into: target }),
+        core: () => cv.fillPoly(img, vec, new cv.Scalar(1), cv.LINE_8, 0),
+      },
+      5,
+    );
+    console.log(
+      `${`fillPoly ${name} ${size}²`.padEnd(34)} ours ${fmt(t.ours)}  cv core ${fmt(t.core)}  ratio ${(t.ours / t.core).toFixed(2)} (core)`,
+    );
+    for (let i = 0; i < vec.size(); i++) vec.get(i).delete();
+    vec.delete();
+    img.delete();
+  }
+}

@@ -239,14 +239,28 @@ function fillSpan(
 }
 
 /**
+ * How {@link fillEdgeCollection} orders each row's crossings: `buckets` computes them edge by edge
+ * and sorts each row, `active-edges` keeps them sorted from row to row, `auto` picks by the
+ * average number of crossings per row. All give the same pixels; tests force each one.
+ */
+export type FillStrategy = 'auto' | 'buckets' | 'active-edges';
+
+/**
  * `FillEdgeCollection`: OpenCV walks the rows keeping an x-sorted active-edge list, and on each
  * row fills between consecutive pairs of edges (even-odd), stepping every edge's x by its slope.
- * Only the sorted x values of the active edges matter for the pixels, so this computes them edge
- * by edge — x at row y is x0 + (y − y0)·dx, exact in doubles as OpenCV's repeated additions are in
- * 64-bit integers — buckets them per row, sorts each row's few values and fills the same spans.
- * Rows above and below the image are never visited.
+ * Only the sorted x values of the active edges matter for the pixels, so when rows cross few
+ * edges (the usual case) this computes them edge by edge — x at row y is x0 + (y − y0)·dx, exact
+ * in doubles as OpenCV's repeated additions are in 64-bit integers — buckets them per row, sorts
+ * each row's few values and fills the same spans. Rows crossing many edges on average go to
+ * {@link fillActiveEdges}. Rows above and below the image are never visited.
  */
-function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: number): void {
+function fillEdgeCollection(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  total: number,
+  strategy: FillStrategy,
+): void {
   if (total < 2) return;
   let yMin = Number.POSITIVE_INFINITY;
   let yMax = Number.NEGATIVE_INFINITY;
@@ -299,6 +313,10 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
   const lo = -XY_ONE;
   const hi = w * XY_ONE;
   const narrow = hi + XY_ONE < 2 ** 31;
+  if (strategy === 'active-edges' || (strategy === 'auto' && sum > ACTIVE_EDGES_FROM * rows)) {
+    fillActiveEdges(data, w, total, ys, ye);
+    return;
+  }
   let xs: Int32Array | Float64Array;
   if (narrow) {
     if (crossings.length < sum) crossings = new Int32Array(Math.max(sum, crossings.length * 2));
@@ -337,7 +355,9 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
     const s = start[r];
     const e = start[r + 1];
     // A row holds a handful of crossings, most often two or four: those are put in order by
-    // branch-free compare-exchanges (a sorting network), others by insertion sort.
+    // branch-free compare-exchanges (a sorting network), others by insertion sort up to 48, and
+    // longer rows (many polygons, or long self-intersecting ones) by the native sort, which keeps
+    // a row's cost at k·log k where insertion sort's grows with k².
     const k = e - s;
     if (k === 2) {
       const a = xs[s];
@@ -368,7 +388,8 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
       xs[s + 1] = b;
       xs[s + 2] = c;
       xs[s + 3] = d;
-    } else
+    } else if (k > 48) xs.subarray(s, e).sort();
+    else
       for (let i = s + 1; i < e; i++) {
         const v = xs[i];
         let j = i - 1;
@@ -388,6 +409,169 @@ function fillEdgeCollection(data: Uint8Array, w: number, h: number, total: numbe
       } else {
         xa = Math.floor((xs[i] + (XY_ONE - 1)) / XY_ONE);
         xb = Math.floor(xs[i + 1] / XY_ONE);
+      }
+      if (xa >= w || xb < 0) continue;
+      if (xa < 0) xa = 0;
+      if (xb >= w) xb = w - 1;
+      if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
+    }
+  }
+}
+
+/**
+ * Rows cross this many edges on average before {@link fillActiveEdges} takes over (where the two
+ * measured even on many small polygons; on the benchmark's COCO-like shapes rows cross about 5).
+ */
+const ACTIVE_EDGES_FROM = 24;
+
+let activeE = new Int32Array(64);
+let activeX = new Float64Array(64);
+let mergedE = new Int32Array(64);
+let mergedX = new Float64Array(64);
+let enteringE = new Int32Array(64);
+let enteringKey = new Float64Array(64);
+
+/**
+ * {@link fillEdgeCollection} for rows that cross many edges (many polygons, or long
+ * self-intersecting ones), as OpenCV does it: an active-edge list kept sorted by x from row to row.
+ * Edges rarely change order between two rows, so one insertion pass re-sorts the list, and the
+ * edges entering a row are sorted among themselves and merged in: a row costs about its number of
+ * crossings, where sorting it afresh costs k·log k. The crossings are the same values as there
+ * (x at the entry row, then + dx per row), so are the spans.
+ */
+function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number, ye: number): void {
+  const rows = ye - ys;
+  const lo = -XY_ONE;
+  const hi = w * XY_ONE;
+  const narrow = hi + XY_ONE < 2 ** 31;
+  if (activeE.length < total) {
+    const cap = Math.max(total, 2 * activeE.length);
+    activeE = new Int32Array(cap);
+    activeX = new Float64Array(cap);
+    mergedE = new Int32Array(cap);
+    mergedX = new Float64Array(cap);
+    enteringE = new Int32Array(cap);
+  }
+  // Edges by entry row (a counting sort).
+  const start = rowStart;
+  const cursor = rowCursor;
+  start.fill(0, 0, rows + 1);
+  for (let k = 0; k < total; k++) {
+    const a = Math.max(edgeY0[k], ys);
+    if (a < Math.min(edgeY1[k], ye)) start[a - ys + 1]++;
+  }
+  for (let r = 0; r < rows; r++) {
+    start[r + 1] += start[r];
+    cursor[r] = start[r];
+  }
+  const entering = enteringE;
+  for (let k = 0; k < total; k++) {
+    const a = Math.max(edgeY0[k], ys);
+    if (a < Math.min(edgeY1[k], ye)) entering[cursor[a - ys]++] = k;
+  }
+
+  const base = data.byteOffset;
+  const view = new DataView(data.buffer, base, data.byteLength);
+  const words = new Float64Array(data.buffer, 0, Math.floor(data.buffer.byteLength / 8));
+  const wide = data.buffer.byteLength > 0x7ffffff0;
+  let curE = activeE;
+  let curX = activeX;
+  let nextE = mergedE;
+  let nextX = mergedX;
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const y = ys + r;
+    // Step the active edges to row y, dropping those that ended, and restore the order.
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const e = curE[i];
+      if (y >= edgeY1[e]) continue;
+      const x = curX[i] + edgeDx[e];
+      let j = k;
+      while (j > 0 && curX[j - 1] > x) {
+        curE[j] = curE[j - 1];
+        curX[j] = curX[j - 1];
+        j--;
+      }
+      curE[j] = e;
+      curX[j] = x;
+      k++;
+    }
+    n = k;
+    // Edges entering on this row: sorted by x after the active ones (in the spare buffer's
+    // tail), then merged with them into the spare buffer.
+    const s = start[r];
+    const e1 = start[r + 1];
+    if (s < e1) {
+      const m = e1 - s;
+      // Place the entering edges, sorted, at the end of the spare buffer [n, n + m): many of them
+      // by the native sort of keys packing the clamped x (exact 16.16, ties in any order: they
+      // give the same spans) with their place, while keys stay below 2^53 (exact doubles).
+      if (m > 32 && (hi + XY_ONE + 1) * m <= 2 ** 53) {
+        if (enteringKey.length < m) enteringKey = new Float64Array(Math.max(m, 2 * enteringKey.length));
+        const keys = enteringKey.subarray(0, m);
+        for (let i = 0; i < m; i++) {
+          const e = entering[s + i];
+          const x = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
+          keys[i] = ((x < lo ? lo : x > hi ? hi : x) + XY_ONE) * m + i;
+        }
+        keys.sort();
+        for (let i = 0; i < m; i++) {
+          const e = entering[s + (keys[i] % m)];
+          nextE[n + i] = e;
+          nextX[n + i] = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
+        }
+      } else
+        for (let i = 0; i < m; i++) {
+          const e = entering[s + i];
+          const x = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
+          let j = n + i;
+          while (j > n && nextX[j - 1] > x) {
+            nextE[j] = nextE[j - 1];
+            nextX[j] = nextX[j - 1];
+            j--;
+          }
+          nextE[j] = e;
+          nextX[j] = x;
+        }
+      // Merge from the front: the write index never passes the entering edges not yet read.
+      let a = 0;
+      let b = n;
+      const bEnd = n + m;
+      let o = 0;
+      while (a < n && b < bEnd) {
+        if (nextX[b] < curX[a]) {
+          nextE[o] = nextE[b];
+          nextX[o++] = nextX[b++];
+        } else {
+          nextE[o] = curE[a];
+          nextX[o++] = curX[a++];
+        }
+      }
+      while (a < n) {
+        nextE[o] = curE[a];
+        nextX[o++] = curX[a++];
+      }
+      n = bEnd;
+      const te = curE;
+      const tx = curX;
+      curE = nextE;
+      curX = nextX;
+      nextE = te;
+      nextX = tx;
+    }
+    const row = y * w;
+    for (let i = 0; i + 1 < n; i += 2) {
+      const ca = curX[i] < lo ? lo : curX[i] > hi ? hi : curX[i];
+      const cb = curX[i + 1] < lo ? lo : curX[i + 1] > hi ? hi : curX[i + 1];
+      let xa: number;
+      let xb: number;
+      if (narrow) {
+        xa = (ca + (XY_ONE - 1)) >> 16;
+        xb = cb >> 16;
+      } else {
+        xa = Math.floor((ca + (XY_ONE - 1)) / XY_ONE);
+        xb = Math.floor(cb / XY_ONE);
       }
       if (xa >= w || xb < 0) continue;
       if (xa < 0) xa = 0;
@@ -450,6 +634,17 @@ export function fillPoly(
   height: number,
   options: { into?: Mask } = {},
 ): Mask {
+  return fillPolyWith('auto', polygons, width, height, options);
+}
+
+/** {@link fillPoly} with the row strategy chosen (internal: the tests run each one). */
+export function fillPolyWith(
+  strategy: FillStrategy,
+  polygons: Point[][],
+  width: number,
+  height: number,
+  options: { into?: Mask } = {},
+): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
   if (width * height > MAX_PIXELS) {
@@ -481,6 +676,6 @@ export function fillPoly(
   let total = 0;
   for (const poly of polygons)
     if (poly.length > 0) total = collectPolyEdges(mask.data, width, height, poly, total);
-  fillEdgeCollection(mask.data, width, height, total);
+  fillEdgeCollection(mask.data, width, height, total, strategy);
   return mask;
 }

@@ -4,7 +4,8 @@
  * 1024×1024): identical contours and hierarchy for every mode × method, identical approxPolyDP for
  * several ε (closed and open), identical contourArea / arcLength, identical fillPoly.
  */
-import { approxPolyDP, arcLength, contourArea, fillPoly, findContours, type Point } from '../src';
+import { approxPolyDP, arcLength, contourArea, findContours, type Mask, type Point } from '../src';
+import { type FillStrategy, fillPolyWith } from '../src/fill-poly';
 import { maskCorpus, rng } from './helpers/masks';
 import {
   type CV,
@@ -179,7 +180,12 @@ describe('contourArea and arcLength', () => {
   });
 });
 
-describe('fillPoly', () => {
+// Every case under each row strategy (`auto` picks one of the other two by how many edges a row
+// crosses on average; each alone must give OpenCV's pixels on any input).
+describe.each(['auto', 'buckets', 'active-edges'] as FillStrategy[])('fillPoly (%s)', (strategy) => {
+  const fillPoly = (polygons: Point[][], width: number, height: number, options?: { into?: Mask }) =>
+    fillPolyWith(strategy, polygons, width, height, options);
+
   test('identical on traced and simplified contours', () => {
     const mismatches: string[] = [];
     for (const [i, { mask }] of corpus.entries()) {
@@ -262,6 +268,38 @@ describe('fillPoly', () => {
       }
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+
+  test('identical when rows cross hundreds of edges (many overlapping polygons, long self-intersecting ones)', () => {
+    const r = rng(23);
+    const mismatches: string[] = [];
+    let longest = 0;
+    for (let t = 0; t < 40; t++) {
+      // A few cases 32k+ wide, where crossings are kept as doubles.
+      const w = t % 10 === 9 ? 33000 : 20 + Math.floor(r() * 400);
+      const h = 10 + Math.floor(r() * (t % 10 === 9 ? 30 : 200));
+      const polys: Point[][] = [];
+      const pt = (): Point => [Math.floor(r() * (w + 20)) - 10, Math.floor(r() * (h + 20)) - 10];
+      if (t % 2 === 0) polys.push(Array.from({ length: 100 + Math.floor(r() * 300) }, pt));
+      for (let p = 0, n = Math.floor(r() * 300); p < n; p++) polys.push([pt(), pt(), pt()]);
+      // The busiest row, counted independently: edges whose y-range holds it.
+      for (let y = 0; y < h; y += 3) {
+        let k = 0;
+        for (const poly of polys)
+          for (let i = 0; i < poly.length; i++) {
+            const a = poly[i][1];
+            const b = poly[(i + 1) % poly.length][1];
+            if (Math.min(a, b) <= y && y < Math.max(a, b)) k++;
+          }
+        longest = Math.max(longest, k);
+      }
+      const ours = fillPoly(polys, w, h);
+      if (Buffer.compare(Buffer.from(ours.data), Buffer.from(cvFillPoly(cv, polys, w, h))) !== 0)
+        mismatches.push(`case ${t}: ${w}x${h}, ${polys.length} polygons`);
+    }
+    expect(mismatches).toEqual([]);
+    // Rows well past the 48 crossings where the native sort takes over.
+    expect(longest).toBeGreaterThan(200);
   });
 
   test('draws into a mask that is a view at any byte offset, touching nothing outside it', () => {
