@@ -1,3 +1,4 @@
+import { createParser, type ParseError } from 'eventsource-parser';
 import { checkMessages } from './chat';
 import { RuntimeError } from './errors';
 import { checkImage, type RgbImage } from './image';
@@ -29,6 +30,9 @@ export interface ServedModelOptions {
   encodeImage?: (image: RgbImage) => Uint8Array | Promise<Uint8Array>;
   fetch?: typeof fetch;
 }
+
+/** The longest server-sent event read (64 Mi characters): a guard against a server that never ends one. */
+const MAX_EVENT_CHARS = 2 ** 26;
 
 type OpenAiPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
@@ -235,18 +239,12 @@ export class ServedModel implements TextGenerator {
     if (!res.body) throw new RuntimeError('BAD_RESPONSE', `${this.url} sent no body`);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
-    let buf = '';
     let text = '';
     let finish: string | undefined;
     let usage: ChatCompletion['usage'];
     let done = false;
-    const handle = (event: string) => {
-      const data = event
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).replace(/^ /, ''))
-        .join('\n');
-      if (!data) return;
+    const handle = (data: string) => {
+      if (done || !data) return;
       if (data === '[DONE]') {
         done = true;
         return;
@@ -272,19 +270,32 @@ export class ServedModel implements TextGenerator {
       }
       if (c.finish_reason) finish = c.finish_reason;
     };
+    // Server-sent events (any line ending, events split anywhere across chunks) by
+    // eventsource-parser; an event longer than MAX_EVENT_CHARS is refused rather than buffered.
+    let tooLong: ParseError | undefined;
+    const parser = createParser({
+      onEvent: (event) => handle(event.data),
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') tooLong = error;
+      },
+      maxBufferSize: MAX_EVENT_CHARS,
+    });
+    const feed = (chunk: string) => {
+      parser.feed(chunk);
+      if (tooLong)
+        throw new RuntimeError(
+          'BAD_RESPONSE',
+          `${this.url} sent an event longer than ${MAX_EVENT_CHARS} characters`,
+        );
+    };
     try {
       while (!done) {
         const { value, done: end } = await reader.read();
         if (end) break;
-        buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-        let i = buf.indexOf('\n\n');
-        while (i >= 0 && !done) {
-          handle(buf.slice(0, i));
-          buf = buf.slice(i + 2);
-          i = buf.indexOf('\n\n');
-        }
+        feed(decoder.decode(value, { stream: true }));
       }
-      if (!done && buf.trim()) handle(buf);
+      // A last event the server did not close with a blank line still counts.
+      if (!done) feed(`${decoder.decode()}\n\n`);
     } catch (e) {
       if (text) Object.assign(e as object, { partial: true });
       throw e;

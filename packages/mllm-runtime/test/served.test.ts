@@ -146,6 +146,112 @@ describe('ServedModel', () => {
     expect(['BAD_RESPONSE', 'NETWORK_ERROR']).toContain(e.code);
   });
 
+  describe('server-sent events', () => {
+    /** A fetch that answers with these byte chunks as an event stream, the way a network may cut it. */
+    const streamOf =
+      (chunks: Iterable<Uint8Array>): typeof fetch =>
+      async () => {
+        const it = chunks[Symbol.iterator]();
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            const n = it.next();
+            if (n.done) c.close();
+            else c.enqueue(n.value);
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      };
+    const sse = (text: string, eol: string) =>
+      [
+        ...(text.match(/.{1,3}/gsu) ?? []).map((p) =>
+          JSON.stringify({ choices: [{ index: 0, delta: { content: p }, finish_reason: null }] }),
+        ),
+        JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+        '[DONE]',
+      ]
+        // Each JSON payload on two data lines (joined by a newline, which JSON reads as space).
+        .map(
+          (d) =>
+            `: keep-alive${eol}data: ${d.replace(/^\{"choices":/, `{"choices":${eol}data: `)}${eol}${eol}`,
+        )
+        .join('');
+    function* cut(bytes: Uint8Array, at: (i: number) => boolean) {
+      let from = 0;
+      for (let i = 1; i < bytes.length; i++)
+        if (at(i)) {
+          yield bytes.subarray(from, i);
+          from = i;
+        }
+      yield bytes.subarray(from);
+    }
+    const text = 'Ici : [[0.1, 0.2], [0.5, 0.1], [0.45, 0.5]] — 点';
+
+    it('reads events with CRLF, CR or LF line endings, however the stream is cut', async () => {
+      const cuts: [string, (b: Uint8Array) => (i: number) => boolean][] = [
+        ['every byte', () => () => true],
+        ['every 7 bytes', () => (i) => i % 7 === 0],
+        // Right after each CR: a CRLF split in two must stay one line end.
+        ['after each CR', (b) => (i) => b[i - 1] === 13],
+      ];
+      for (const eol of ['\r\n', '\r', '\n'])
+        for (const [name, at] of cuts) {
+          const bytes = new TextEncoder().encode(sse(text, eol));
+          const deltas: string[] = [];
+          const r = await servedModel({
+            baseUrl,
+            model: 'x',
+            fetch: streamOf(cut(bytes, at(bytes))),
+          }).generate({
+            prompt: 'hi',
+            onToken: (e) => deltas.push(e.text),
+          });
+          expect({ eol, name, text: r.text, finish: r.finishReason }).toEqual({
+            eol,
+            name,
+            text,
+            finish: 'eos',
+          });
+          expect(deltas.join('')).toBe(text);
+        }
+    });
+
+    it('takes a last event that the server did not close with a blank line', async () => {
+      const bytes = new TextEncoder().encode(sse(text, '\n').replace(/\n\n$/, ''));
+      const r = await servedModel({ baseUrl, model: 'x', fetch: streamOf([bytes]) }).generate({
+        prompt: 'hi',
+      });
+      expect(r.text).toBe(text);
+    });
+
+    it('reads an event of megabytes sent in thousands of small chunks', async () => {
+      // 4 MB of text in one event, in 1 KiB pieces: each piece is read once (rescanning the
+      // growing buffer on every piece would take minutes).
+      const long = 'x'.repeat(4 << 20);
+      const bytes = new TextEncoder().encode(
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: long }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+      );
+      const r = await servedModel({
+        baseUrl,
+        model: 'x',
+        fetch: streamOf(cut(bytes, (i) => i % 1024 === 0)),
+      }).generate({ prompt: 'hi' });
+      expect(r.text.length).toBe(long.length);
+    });
+
+    it('refuses an event that never ends instead of buffering it', async () => {
+      const piece = new TextEncoder().encode('x'.repeat(1 << 20));
+      function* endless() {
+        yield new TextEncoder().encode('data: ');
+        for (let i = 0; i < 80; i++) yield piece;
+      }
+      const e = await servedModel({ baseUrl, model: 'x', fetch: streamOf(endless()), maxRetries: 0 })
+        .generate({ prompt: 'hi' })
+        .catch((x) => x);
+      expect(e).toMatchObject({ code: 'BAD_RESPONSE' });
+      expect(e.message).toMatch(/event longer than 67108864 characters/);
+    });
+  });
+
   it('a refused connection is NETWORK_ERROR', async () => {
     const e = await servedModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'x', maxRetries: 0 })
       .generate({ prompt: 'hi' })
