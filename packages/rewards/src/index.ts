@@ -18,6 +18,7 @@ export {
   nonRepeatReward,
   noTargetReward,
   samtokReward,
+  splitThinkAnswer,
   thinkFormatReward,
 } from './samtok';
 export {

@@ -10,6 +10,7 @@ import {
   noTargetReward,
   RewardError,
   samtokReward,
+  splitThinkAnswer,
   thinkFormatReward,
 } from '../src';
 
@@ -37,6 +38,54 @@ describe('SAMTok rewards', () => {
     expect(thinkFormatReward('<think>look</think><answer>x</answer> extra').value).toBe(0);
     expect(thinkFormatReward(42 as never).value).toBe(0);
   });
+  test('splitThinkAnswer makes the split of the think/answer regular expression', () => {
+    // The reference: the expression the recipe's format check is written as.
+    const THINK = /^<think>([\s\S]*?)<\/think>\s*<answer>([\s\S]*?)<\/answer>$/;
+    const piece = fc.constantFrom(
+      '<think>',
+      '</think>',
+      '<answer>',
+      '</answer>',
+      ' ',
+      '\n',
+      '\u00a0',
+      '\u2028',
+      'x',
+      '<',
+      '</',
+      'answer>',
+    );
+    fc.assert(
+      fc.property(
+        // Mostly anchored like a real response, so that the middle decides.
+        fc.constantFrom('<think>', '<think>', '<think>', 'x<think>', ''),
+        fc.array(piece, { maxLength: 14 }),
+        fc.constantFrom('</answer>', '</answer>', '</answer>', '</answer> ', ''),
+        (head, parts, tail) => {
+          const text = head + parts.join('') + tail;
+          const m = THINK.exec(text);
+          expect(splitThinkAnswer(text)).toEqual(m ? [m[1], m[2]] : null);
+          expect(thinkFormatReward(text).value).toBe(m ? 1 : 0);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(splitThinkAnswer('<think>a</think> \n<answer>b</answer>')).toEqual(['a', 'b']);
+    expect(splitThinkAnswer('<think></think><answer></answer>')).toEqual(['', '']);
+  });
+
+  test('a degenerate rollout (1 MB of `</think><answer>`) is split and scored', () => {
+    // The regular expression backtracks over every pair here (about 10 s for 1 MB, with the
+    // same answers); the split reads the text once.
+    const text = `<think>${'</think><answer>'.repeat(1 << 16)}x`;
+    expect(thinkFormatReward(text).value).toBe(0);
+    expect(splitThinkAnswer(`${text}</answer>`)).toEqual([
+      '',
+      `${'</think><answer>'.repeat((1 << 16) - 1)}x`,
+    ]);
+    expect(samtokReward()(`${text}</answer>`, m(1, 2)).components?.format).toBe(1);
+  });
+
   test('the samtok preset: accuracy + format + non-repeat of think + non-repeat of answer', () => {
     const score = samtokReward();
     expect(score(`<think>the cup</think><answer>${m(1, 2)}</answer>`, m(1, 2))).toMatchObject({
