@@ -300,6 +300,8 @@ function arrangeAsOpenCV(found: Int32Array[], isHoleOf: boolean[], parentOf: num
 
 /** Converts a flat `[x0, y0, x1, y1, ...]` array to `[x, y]` points. */
 export function toPoints(flat: ArrayLike<number>): Point[] {
+  if (flat === null || typeof flat !== 'object' || typeof flat.length !== 'number')
+    throw new ContourError('INVALID_POINT', 'flat must be an array of coordinates [x0, y0, x1, y1, …]');
   const out: Point[] = new Array(flat.length >> 1);
   for (let i = 0, k = 0; k < out.length; i += 2, k++) out[k] = [flat[i], flat[i + 1]];
   return out;

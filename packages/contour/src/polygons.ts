@@ -74,10 +74,19 @@ function epsilonPixels(eps: Epsilon, xy: Int32Array, mask: Mask): number {
 /**
  * Traces the crack boundary of the 8-connected component whose top-left pixel is (sx, sy),
  * clockwise on screen (foreground on the right), keeping only corner vertices.
+ * @throws ContourError `INVALID_ARGUMENT` unless (sx, sy) is a foreground pixel with background
+ *   (or the image edge) above it, where a boundary starts.
  */
 export function traceCrackBoundary(mask: Mask, sx: number, sy: number): Int32Array {
+  checkMask(mask);
   const { width: w, height: h, data } = mask;
   const fg = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < h && data[y * w + x] !== 0;
+  if (!Number.isInteger(sx) || !Number.isInteger(sy) || !fg(sx, sy) || fg(sx, sy - 1)) {
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `(sx, sy) = (${String(sx)}, ${String(sy)}) must be a foreground pixel of the ${w}x${h} mask with background above it`,
+    );
+  }
   // Directions clockwise on screen: 0 east, 1 south, 2 west, 3 north.
   const DX = [1, 0, -1, 0];
   const DY = [0, 1, 0, -1];
@@ -97,7 +106,10 @@ export function traceCrackBoundary(mask: Mask, sx: number, sy: number): Int32Arr
   let vx = sx + 1;
   let vy = sy;
   let d = 0;
-  while (vx !== sx || vy !== sy) {
+  // Each step follows one directed crack between pixels; there are fewer than 4·(w+1)·(h+1).
+  for (let steps = 4 * (w + 1) * (h + 1); vx !== sx || vy !== sy; steps--) {
+    if (steps === 0)
+      throw new ContourError('INVALID_MASK', `the boundary from (${sx}, ${sy}) does not close`);
     // Turn left first so that diagonal neighbours stay in one (8-connected) region.
     let next = (d + 3) & 3;
     if (!valid(vx, vy, next)) {

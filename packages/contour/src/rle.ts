@@ -32,12 +32,20 @@ function checkRleSize(size: unknown, name: string): [number, number] {
   return [size[0], size[1]];
 }
 
-/** pycocotools' `rleToString`: LEB128-like 6-bit characters, delta-coded from the third run on. */
+/**
+ * pycocotools' `rleToString`: LEB128-like 6-bit characters, delta-coded from the third run on.
+ * @throws ContourError `INVALID_RLE` for a count that is not an integer in [0, 2^32).
+ */
 export function countsToString(counts: ArrayLike<number>): string {
+  if (counts === null || typeof counts !== 'object' || typeof counts.length !== 'number')
+    throw new ContourError('INVALID_RLE', 'counts must be an array of run lengths');
   let out = '';
   const chars: number[] = [];
   for (let i = 0; i < counts.length; i++) {
     let x = counts[i];
+    // A count that is not a uint32 (NaN, ∞, fractional, negative) would never finish encoding.
+    if (x >>> 0 !== x)
+      throw new ContourError('INVALID_RLE', `counts[${i}] must be an integer in [0, 2^32), got ${String(x)}`);
     if (i > 2) x -= counts[i - 2];
     let more = true;
     while (more) {
@@ -61,6 +69,9 @@ export function countsToString(counts: ArrayLike<number>): string {
  * @throws ContourError `INVALID_RLE` naming the character offset.
  */
 export function stringToCounts(s: string, h: number, w: number, name = 'rle'): Uint32Array {
+  if (typeof s !== 'string') throw new ContourError('INVALID_RLE', `${name}.counts must be a string`);
+  checkSize(h, `${name}.size[0] (height)`);
+  checkSize(w, `${name}.size[1] (width)`);
   const out: number[] = [];
   let p = 0;
   let total = 0;
@@ -388,8 +399,12 @@ export function runsBbox(runs: Runs): [number, number, number, number] {
   return [xs, ys, xe - xs + 1, ye - ys + 1];
 }
 
-/** Intersection and union pixel counts of two run lists of the same size. */
+/**
+ * Intersection and union pixel counts of two run lists of the same size.
+ * @throws ContourError `SIZE_MISMATCH` for lists of different sizes.
+ */
 export function runsIntersectionUnion(a: Runs, b: Runs): { intersection: number; union: number } {
+  checkSameSize(a, b);
   const ka = a.counts.length;
   const kb = b.counts.length;
   let ca = a.counts[0];
@@ -403,6 +418,8 @@ export function runsIntersectionUnion(a: Runs, b: Runs): { intersection: number;
   let remaining = 1;
   while (remaining > 0) {
     const c = Math.min(ca, cb);
+    // Unvalidated runs whose sums differ: one list has ended, the other cannot be matched.
+    if (c === 0 && ((ca === 0 && ia >= ka) || (cb === 0 && ib >= kb))) break;
     if (va || vb) {
       union += c;
       if (va && vb) inter += c;
@@ -424,8 +441,14 @@ export function runsIntersectionUnion(a: Runs, b: Runs): { intersection: number;
   return { intersection: inter, union };
 }
 
-/** `rleMerge`: union (or intersection) of run lists of the same size. */
+/**
+ * `rleMerge`: union (or intersection) of run lists of the same size.
+ * @throws ContourError `INVALID_ARGUMENT` for an empty list, `SIZE_MISMATCH` for lists of different sizes.
+ */
 export function mergeRuns(list: Runs[], intersect = false): Runs {
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ContourError('INVALID_ARGUMENT', 'mergeRuns needs a non-empty array of run lists');
+  for (let i = 1; i < list.length; i++) checkSameSize(list[0], list[i]);
   let acc = list[0].counts;
   const { h, w } = list[0];
   for (let i = 1; i < list.length; i++) {
@@ -442,6 +465,7 @@ export function mergeRuns(list: Runs[], intersect = false): Runs {
     let remaining = 1;
     while (remaining > 0) {
       const c = Math.min(ca, cb);
+      if (c === 0 && ((ca === 0 && ia >= acc.length) || (cb === 0 && ib >= B.length))) break;
       cc += c;
       remaining = 0;
       ca -= c;
@@ -466,6 +490,13 @@ export function mergeRuns(list: Runs[], intersect = false): Runs {
     acc = Uint32Array.from(out);
   }
   return { h, w, counts: acc };
+}
+
+function checkSameSize(a: Runs, b: Runs): void {
+  if (a === null || typeof a !== 'object' || b === null || typeof b !== 'object' || !a.counts || !b.counts)
+    throw new ContourError('INVALID_ARGUMENT', 'run lists must be { h, w, counts }');
+  if (a.h !== b.h || a.w !== b.w)
+    throw new ContourError('SIZE_MISMATCH', `run lists of ${a.h}x${a.w} and ${b.h}x${b.w} pixels (h x w)`);
 }
 
 /** `bbIou` on `[x, y, w, h]` boxes; `out[d][g]`, crowd flags belong to the ground truths. */

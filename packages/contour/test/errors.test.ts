@@ -6,13 +6,18 @@ import {
   bboxIou,
   ContourError,
   contourArea,
+  countsToString,
   fillPoly,
   findContours,
   type Mask,
   maskIou,
   maskToPolygons,
+  mergeRuns,
   polygonsToMask,
   rle,
+  runsIntersectionUnion,
+  stringToCounts,
+  traceCrackBoundary,
 } from '../src';
 
 function expectError(fn: () => unknown, code: string, message: RegExp, offset?: number): void {
@@ -214,6 +219,52 @@ describe('RLE', () => {
     expectError(() => rle.iou([a], [a], []), 'SIZE_MISMATCH', /iscrowd/);
     expectError(() => rle.merge([a, b]), 'SIZE_MISMATCH', /rs\[1\]/);
     expectError(() => bboxIou([[0, 0, 1]], [[0, 0, 1, 1]], [false]), 'INVALID_ARGUMENT', /dt\[0\]/);
+  });
+  test('counts that never finish encoding (NaN, ∞, fractions, negatives)', () => {
+    // Each of these looped forever before: its 5-bit groups never reach 0.
+    expectError(() => countsToString([1, Number.NaN]), 'INVALID_RLE', /counts\[1\].*NaN/);
+    expectError(() => countsToString([3, Number.POSITIVE_INFINITY]), 'INVALID_RLE', /counts\[1\].*Infinity/);
+    expectError(() => countsToString([0.5]), 'INVALID_RLE', /counts\[0\]/);
+    expectError(() => countsToString([-1]), 'INVALID_RLE', /counts\[0\]/);
+    expectError(() => countsToString('12' as never), 'INVALID_RLE', /array of run lengths/);
+    expect(Array.from(stringToCounts(countsToString([3, 4, 5]), 3, 4))).toEqual([3, 4, 5]);
+  });
+  test('run lists of different sizes, or whose runs do not add up alike, end', () => {
+    const a = { h: 2, w: 2, counts: Uint32Array.of(4) };
+    expectError(
+      () => mergeRuns([a, { h: 3, w: 3, counts: Uint32Array.of(9) }]),
+      'SIZE_MISMATCH',
+      /2x2 and 3x3/,
+    );
+    expectError(
+      () => runsIntersectionUnion(a, { h: 2, w: 3, counts: Uint32Array.of(6) }),
+      'SIZE_MISMATCH',
+      /2x2 and 2x3/,
+    );
+    expectError(() => mergeRuns([]), 'INVALID_ARGUMENT', /non-empty/);
+    // Unchecked runs (1 + 2 ≠ 4 pixels): a result, not an endless loop.
+    const short = { h: 2, w: 2, counts: Uint32Array.of(1, 2) };
+    expect(runsIntersectionUnion(a, short)).toEqual({ intersection: 0, union: 2 });
+    expect(mergeRuns([a, short]).h).toBe(2);
+  });
+  test('traceCrackBoundary needs a boundary to start on', () => {
+    const m: Mask = { width: 3, height: 3, data: Uint8Array.from([0, 1, 0, 1, 1, 1, 0, 1, 0]) };
+    for (const [x, y] of [
+      [0, 0],
+      [1, 1],
+      [5, 5],
+      [Number.NaN, 0],
+    ])
+      expectError(
+        () => traceCrackBoundary(m, x, y),
+        'INVALID_ARGUMENT',
+        /foreground pixel .* background above/,
+      );
+    expectError(() => traceCrackBoundary(null as never, 0, 0), 'INVALID_MASK', /mask/);
+    // The plus sign's 12 corners, clockwise from its top-left.
+    expect(Array.from(traceCrackBoundary(m, 1, 0))).toEqual([
+      1, 0, 2, 0, 2, 1, 3, 1, 3, 2, 2, 2, 2, 3, 1, 3, 1, 2, 0, 2, 0, 1, 1, 1,
+    ]);
   });
 });
 

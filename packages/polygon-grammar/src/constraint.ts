@@ -59,6 +59,11 @@ interface CharState {
 const ALPHABET = /^[[\], .0-9]+$/;
 
 export function createConstraint(opts: ConstraintOptions): Constraint {
+  if (opts === null || typeof opts !== 'object')
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      'options must be an object { vocabulary, kind?, style?, decimals? }',
+    );
   const vocabulary = opts.vocabulary;
   if (!Array.isArray(vocabulary) || vocabulary.length === 0)
     throw new GrammarError('INVALID_ARGUMENT', 'vocabulary must be a non-empty array of token strings');

@@ -121,12 +121,34 @@ const shoelace = (poly: Point[]) => {
 
 /** Weak labels: the box of the polygons (min/max) and a point inside the largest part (its pole of inaccessibility). */
 export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
-  const all = polygons.flat();
-  if (all.length === 0) throw new GrammarError('EMPTY', 'polygons have no points');
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  const bbox: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-  const largest = polygons.reduce((a, b) => (shoelace(b) > shoelace(a) ? b : a));
+  if (!Array.isArray(polygons))
+    throw new GrammarError('INVALID_ARGUMENT', 'polygons must be an array of [x, y] point arrays');
+  let x1 = Number.POSITIVE_INFINITY;
+  let y1 = Number.POSITIVE_INFINITY;
+  let x2 = Number.NEGATIVE_INFINITY;
+  let y2 = Number.NEGATIVE_INFINITY;
+  // The largest non-empty part by area (the first on ties).
+  let largest: Point[] = [];
+  let largestArea = -1;
+  polygons.forEach((poly, k) => {
+    if (!Array.isArray(poly))
+      throw new GrammarError('INVALID_ARGUMENT', `polygons[${k}] must be an array of [x, y] points`);
+    poly.forEach((p, i) => {
+      if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
+        throw new GrammarError('INVALID_ARGUMENT', `polygons[${k}][${i}] must be [x, y] with finite numbers`);
+      if (p[0] < x1) x1 = p[0];
+      if (p[1] < y1) y1 = p[1];
+      if (p[0] > x2) x2 = p[0];
+      if (p[1] > y2) y2 = p[1];
+    });
+    const area = poly.length > 0 ? shoelace(poly) : -1;
+    if (area > largestArea) {
+      largestArea = area;
+      largest = poly;
+    }
+  });
+  if (largest.length === 0) throw new GrammarError('EMPTY', 'polygons have no points');
+  const bbox: Box = [x1, y1, x2, y2];
   const pole = largest.length >= 3 ? (polylabel([largest], 1e-5) as unknown as number[]) : largest[0];
   return { bbox, point: [pole[0], pole[1]] };
 }
@@ -141,6 +163,13 @@ export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
  * buildQueries({ text: 'the dog', polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] }, { tasks: ['text2mask'] });
  */
 export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}): Query[] {
+  if (target === null || typeof target !== 'object')
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      'target must be an object { text?, point?, bbox?, polygons? }',
+    );
+  if (opts === null || typeof opts !== 'object')
+    throw new GrammarError('INVALID_ARGUMENT', 'options must be an object');
   const random = seededRandom(opts.seed ?? 0);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const hasPolygons = !!target.polygons && target.polygons.flat().length > 0;

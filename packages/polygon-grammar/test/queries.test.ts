@@ -31,6 +31,28 @@ test('weak labels: the box is the min/max, the point lies inside the mask (even 
   expect(mask.data[Math.floor(point[1] * 1000) * 1000 + Math.floor(point[0] * 1000)]).toBe(1);
 });
 
+test('weak labels of many points, of empty parts, and of bad input', () => {
+  // 300,000 points: more than a spread into Math.min accepts (it overflowed the stack).
+  const ring = Array.from({ length: 300_000 }, (_, i): [number, number] => {
+    const a = (i / 300_000) * 2 * Math.PI;
+    return [0.5 + 0.4 * Math.cos(a), 0.5 + 0.3 * Math.sin(a)];
+  });
+  const { bbox, point } = weakLabels([ring]);
+  const box = [1, 1, 0, 0];
+  for (const [x, y] of ring) {
+    box[0] = Math.min(box[0], x);
+    box[1] = Math.min(box[1], y);
+    box[2] = Math.max(box[2], x);
+    box[3] = Math.max(box[3], y);
+  }
+  expect(bbox).toEqual(box);
+  expect(Math.hypot(point[0] - 0.5, point[1] - 0.5)).toBeLessThan(0.01);
+  // An empty part before a single point: the point is the label (it threw a TypeError).
+  expect(weakLabels([[], [[0.2, 0.3]]])).toEqual({ bbox: [0.2, 0.3, 0.2, 0.3], point: [0.2, 0.3] });
+  expect(() => weakLabels([[], []])).toThrow(expect.objectContaining({ code: 'EMPTY' }));
+  expect(() => weakLabels([[[0.1, Number.NaN]]])).toThrow(/polygons\[0\]\[0\]/);
+});
+
 test('every task from the 4-tuple, with SimpleSeg templates for text → mask; deterministic for a seed', () => {
   const q = buildQueries({ text: 'the dog on the left', polygons }, { seed: 7 });
   expect(q.map((x) => x.task)).toEqual(QUERY_TASKS);

@@ -52,6 +52,12 @@ export function groupAdvantages(
 
 /** GSPO's sequence-level importance ratio: `exp(mean over tokens of (log π_new − log π_old))`. */
 export function gspoSequenceRatio(logProbsNew: ArrayLike<number>, logProbsOld: ArrayLike<number>): number {
+  for (const [v, name] of [
+    [logProbsNew, 'logProbsNew'],
+    [logProbsOld, 'logProbsOld'],
+  ] as const)
+    if (!Array.isArray(v) && !ArrayBuffer.isView(v))
+      throw new RewardError('INVALID_ARGUMENT', `${name} must be an array of log-probabilities`);
   if (logProbsNew.length !== logProbsOld.length || logProbsNew.length === 0) {
     throw new RewardError(
       'INVALID_ARGUMENT',

@@ -1,4 +1,5 @@
 import { type CocoRle, type Mask, type Point, rle } from '@seglang/contour';
+import { checkMaskArg, checkNumbers, checkPoints, checkPolygons } from './check';
 import { RewardError } from './errors';
 
 /** A prediction or ground truth for the meter: a mask, a COCO RLE, or null for "no target". */
@@ -84,15 +85,25 @@ export class ReferringSegmentationMeter {
 
 /** The box `[x1, y1, x2, y2]` of polygons by min/max (how SimpleSeg derives REC boxes from polygons). */
 export function boxFromPolygons(polygons: Point[][]): [number, number, number, number] | null {
-  const all = polygons.flat();
-  if (all.length === 0) return null;
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  checkPolygons(polygons, 'polygons');
+  let x1 = Number.POSITIVE_INFINITY;
+  let y1 = Number.POSITIVE_INFINITY;
+  let x2 = Number.NEGATIVE_INFINITY;
+  let y2 = Number.NEGATIVE_INFINITY;
+  for (const poly of polygons)
+    for (const [x, y] of poly) {
+      if (x < x1) x1 = x;
+      if (y < y1) y1 = y;
+      if (x > x2) x2 = x;
+      if (y > y2) y2 = y;
+    }
+  return x1 === Number.POSITIVE_INFINITY ? null : [x1, y1, x2, y2];
 }
 
 /** IoU of two `[x1, y1, x2, y2]` boxes (continuous coordinates). */
 export function boxIou(a: number[], b: number[]): number {
+  checkNumbers(a, 'a', 4);
+  checkNumbers(b, 'b', 4);
   const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
   const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
   if (w <= 0 || h <= 0) return 0;
@@ -110,6 +121,10 @@ export function recAccuracy(
   groundTruths: number[][],
   opts: { threshold?: number; inclusive?: boolean } = {},
 ): number {
+  if (!Array.isArray(predictions) || !Array.isArray(groundTruths))
+    throw new RewardError('INVALID_ARGUMENT', 'predictions and groundTruths must be arrays of boxes');
+  groundTruths.forEach((g, i) => checkNumbers(g, `groundTruths[${i}]`, 4));
+  predictions.forEach((p, i) => p === null || checkNumbers(p, `predictions[${i}]`, 4));
   if (predictions.length !== groundTruths.length)
     throw new RewardError(
       'INVALID_ARGUMENT',
@@ -154,6 +169,13 @@ function boundary(mask: Mask): number[] {
  * the converse. Both empty → 1.
  */
 export function boundaryFScore(prediction: Mask, groundTruth: Mask, tolerance = 2): number {
+  checkMaskArg(prediction, 'prediction');
+  checkMaskArg(groundTruth, 'groundTruth');
+  if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance))
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `tolerance must be a finite number >= 0, got ${String(tolerance)}`,
+    );
   if (prediction.width !== groundTruth.width || prediction.height !== groundTruth.height)
     throw new RewardError('INVALID_ARGUMENT', 'prediction and ground truth differ in size');
   const w = prediction.width;
@@ -187,15 +209,25 @@ export function boundaryFScore(prediction: Mask, groundTruth: Mask, tolerance = 
 
 /** Symmetric vertex-wise Chamfer distance between two polygons: the mean, over both directions, of each vertex's distance to the nearest vertex of the other. */
 export function chamferDistance(a: Point[], b: Point[]): number {
+  checkPoints(a, 'a');
+  checkPoints(b, 'b');
   if (a.length === 0 || b.length === 0)
     throw new RewardError('INVALID_ARGUMENT', 'chamferDistance needs two non-empty polygons');
-  const oneWay = (p: Point[], q: Point[]) =>
-    p.reduce((s, [x, y]) => s + Math.min(...q.map(([u, v]) => Math.hypot(x - u, y - v))), 0) / p.length;
+  const oneWay = (p: Point[], q: Point[]) => {
+    let sum = 0;
+    for (const [x, y] of p) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const [u, v] of q) best = Math.min(best, Math.hypot(x - u, y - v));
+      sum += best;
+    }
+    return sum / p.length;
+  };
   return (oneWay(a, b) + oneWay(b, a)) / 2;
 }
 
 /** Token statistics of mask texts: mean, median, 90th percentile, min, max. */
 export function tokensPerMaskStats(counts: number[]) {
+  checkNumbers(counts, 'counts');
   if (counts.length === 0) return { count: 0, mean: 0, median: 0, p90: 0, min: 0, max: 0 };
   const s = [...counts].sort((x, y) => x - y);
   const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))];

@@ -20,6 +20,8 @@ function area(mp: MultiPolygon): number {
 
 /** The region covered by polygon parts: their union, which also repairs self-intersecting rings. */
 function region(parts: Point[][], name: string): MultiPolygon {
+  if (!Array.isArray(parts))
+    throw new RewardError('INVALID_ARGUMENT', `${name} must be an array of polygons`);
   const polys: Polygon[] = [];
   parts.forEach((part, k) => {
     if (!Array.isArray(part))

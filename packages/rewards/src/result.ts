@@ -1,3 +1,6 @@
+import { checkObject } from './check';
+import { RewardError } from './errors';
+
 /** Every reward returns its value and why, so a user can see why a rollout scored 0. */
 export interface RewardResult {
   value: number;
@@ -11,10 +14,17 @@ export function combineRewards(
   components: Record<string, RewardResult>,
   weights: Record<string, number>,
 ): RewardResult {
+  checkObject(components, 'components');
+  checkObject(weights, 'weights');
   let value = 0;
   const values: Record<string, number> = {};
   const reasons: string[] = [];
   for (const [name, r] of Object.entries(components)) {
+    if (r === null || typeof r !== 'object' || typeof r.value !== 'number')
+      throw new RewardError(
+        'INVALID_ARGUMENT',
+        `components.${name} must be a reward result { value, reason }`,
+      );
     const w = weights[name] ?? 0;
     values[name] = r.value;
     if (w !== 0) {

@@ -1,4 +1,5 @@
 import { parseMaskWords } from '@seglang/rq-tokenizer';
+import { checkObject } from './check';
 import { combineRewards, type RewardResult } from './result';
 
 const words = (text: string) =>
@@ -59,7 +60,7 @@ const WHITESPACE = /\s/;
  * repeated, which RL rollouts do produce (250 KB of it took 0.65 s).
  */
 export function splitThinkAnswer(text: string): [think: string, answer: string] | null {
-  if (!text.startsWith('<think>') || !text.endsWith('</answer>')) return null;
+  if (typeof text !== 'string' || !text.startsWith('<think>') || !text.endsWith('</answer>')) return null;
   const answerEnd = text.length - 9;
   for (let i = text.indexOf('</think>', 7); i >= 0; i = text.indexOf('</think>', i + 8)) {
     let j = i + 8;
@@ -88,6 +89,7 @@ export function samtokReward(
     noTargetText?: string;
   } = {},
 ) {
+  checkObject(config, 'config');
   const weights = { accuracy: 1, format: 1, thinkRepeat: 1, answerRepeat: 1, ...config.weights };
   return (response: string, groundTruth: string): RewardResult => {
     const text = typeof response === 'string' ? response : '';

@@ -8,6 +8,7 @@ import {
   stringToCounts,
 } from '@seglang/contour';
 import { extractLocations, type Point } from '@seglang/polygon-grammar';
+import { checkObject, checkPolygons } from './check';
 import { RewardError } from './errors';
 import { type PreparedGroundTruth, prepareGroundTruth, type SimplesegGroundTruth } from './ground-truth';
 import { combineRewards, type RewardResult } from './result';
@@ -38,6 +39,24 @@ function predictionRuns(polygons: Point[][], width: number, height: number): Run
 
 /** Rasterises normalised polygons at the ground truth's size with the COCO rule, union over parts. */
 export function rasterizePrediction(polygons: Point[][], width: number, height: number): CocoRle {
+  checkPolygons(polygons, 'polygons');
+  for (const [v, name] of [
+    [width, 'width'],
+    [height, 'height'],
+  ] as const)
+    if (!Number.isInteger(v) || v < 0)
+      throw new RewardError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${String(v)}`);
+  // As rle.fromPolygon: pixel coordinates within ±1e8 (the rasteriser walks every upsampled step).
+  polygons.forEach((poly, k) =>
+    poly.forEach(([x, y], i) => {
+      if (Math.abs(x * width) > 1e8 || Math.abs(y * height) > 1e8)
+        throw new RewardError(
+          'INVALID_ARGUMENT',
+          `polygons[${k}][${i}] is more than 1e8 pixels off: [${x}, ${y}]`,
+        );
+    }),
+  );
+  if (polygons.length === 0) return { size: [height, width], counts: countsToString([height * width]) };
   return { size: [height, width], counts: countsToString(predictionRuns(polygons, width, height).counts) };
 }
 
@@ -70,6 +89,9 @@ function runsCentroid(counts: ArrayLike<number>, h: number): [number, number] | 
 
 /** Centroid (pixel centres) of a COCO RLE, computed from its runs. */
 export function rleCentroid(r: CocoRle): [number, number] | null {
+  checkObject(r, 'r');
+  if (!Array.isArray(r.size) || typeof r.counts !== 'string')
+    throw new RewardError('INVALID_ARGUMENT', 'r must be a COCO RLE { size: [h, w], counts: string }');
   return runsCentroid(stringToCounts(r.counts, r.size[0], r.size[1]), r.size[0]);
 }
 
@@ -189,6 +211,7 @@ export interface SimplesegRewardConfig extends MaskIouOptions {
  * score('It is at [[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9], [0.1, 0.9]]].', { width: 10, height: 10, polygons: [[[1, 1], [9, 1], [9, 9], [1, 9]]] }).value;
  */
 export function simplesegReward(config: SimplesegRewardConfig = {}) {
+  checkObject(config, 'config');
   const weights = { iou: 1, centroid: 1, format: 1, length: 0, ...config.weights };
   return (response: string, groundTruth: SimplesegGroundTruth | PreparedGroundTruth): RewardResult => {
     const gt = prepareGroundTruth(groundTruth);

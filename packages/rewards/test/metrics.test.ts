@@ -79,6 +79,12 @@ test('recAccuracy: strict > 0.5 by default, ≥ 0.5 as an option; boxes from pol
     ],
   ])!;
   expect(box).toEqual([0, 0, 2, 1]);
+  // 300,000 points (a spread into Math.min overflowed the stack); non-finite points are refused.
+  const many = Array.from({ length: 300_000 }, (_, i): [number, number] => [i % 1000, Math.floor(i / 1000)]);
+  expect(boxFromPolygons([many])).toEqual([0, 0, 999, 299]);
+  expect(boxFromPolygons([[], []])).toBeNull();
+  expect(() => boxFromPolygons([[[0, Number.NaN]]])).toThrow(/polygons\[0\]\[0\]/);
+  expect(chamferDistance(many, [[0, 0]])).toBeGreaterThan(0);
   // IoU of [0,0,2,1] with [0,0,1,1] is exactly 0.5.
   expect(
     recAccuracy(

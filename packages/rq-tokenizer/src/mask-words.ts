@@ -13,6 +13,8 @@ export interface MaskWordOptions {
 const pad4 = (n: number) => String(n).padStart(4, '0');
 
 function vocabulary(opts: MaskWordOptions): { codebookSize: number; levels: number } {
+  if (opts === null || typeof opts !== 'object')
+    throw new RqError('INVALID_ARGUMENT', 'options must be an object { codebookSize?, levels? }');
   const codebookSize = opts.codebookSize ?? 256;
   const levels = opts.levels ?? 2;
   if (!Number.isInteger(codebookSize) || codebookSize < 1) {
@@ -230,6 +232,19 @@ export function formatMaskAnswer(
   masks: Array<{ codes: number[]; label: string; box?: [x1: number, y1: number, x2: number, y2: number] }>,
   opts: MaskWordOptions = {},
 ): string {
+  if (!Array.isArray(masks))
+    throw new RqError('INVALID_ARGUMENT', 'masks must be an array of { codes, label, box? }');
+  masks.forEach((m, i) => {
+    if (m === null || typeof m !== 'object' || typeof m.label !== 'string')
+      throw new RqError('INVALID_ARGUMENT', `masks[${i}] must be { codes, label: string, box? }`);
+    if (
+      m.box !== undefined &&
+      (!Array.isArray(m.box) ||
+        m.box.length !== 4 ||
+        !m.box.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    )
+      throw new RqError('INVALID_ARGUMENT', `masks[${i}].box must be [x1, y1, x2, y2] with finite numbers`);
+  });
   if (masks.length === 0) return 'No target.';
   const sorted = masks
     .map((m, i) => ({ m, i }))

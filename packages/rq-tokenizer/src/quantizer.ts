@@ -28,6 +28,8 @@ export class ResidualQuantizer {
    * @throws RqError `INVALID_SHAPE` for inconsistent sizes, `INVALID_VALUE` for NaN/∞ codewords.
    */
   constructor(codebooks: Float32Array[], shape: { codebookSize: number; dim: number }) {
+    if (shape === null || typeof shape !== 'object')
+      throw new RqError('INVALID_SHAPE', 'shape must be an object { codebookSize, dim }');
     const { codebookSize, dim } = shape;
     if (!Array.isArray(codebooks) || codebooks.length === 0)
       throw new RqError('INVALID_SHAPE', 'codebooks must be a non-empty array, one per level');

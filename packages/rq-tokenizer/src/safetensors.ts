@@ -124,6 +124,37 @@ export function writeSafetensors(
   tensors: Record<string, { shape: number[]; data: Float32Array }>,
   metadata?: Record<string, string>,
 ): Uint8Array {
+  if (tensors === null || typeof tensors !== 'object')
+    throw new RqError('INVALID_ARGUMENT', 'tensors must be an object { name: { shape, data } }');
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t === null || typeof t !== 'object' || !(t.data instanceof Float32Array) || !Array.isArray(t.shape))
+      throw new RqError(
+        'INVALID_ARGUMENT',
+        `tensors.${name} must be { shape: number[], data: Float32Array }`,
+      );
+    let n = 1;
+    for (const d of t.shape) {
+      if (!Number.isInteger(d) || d < 0)
+        throw new RqError(
+          'INVALID_ARGUMENT',
+          `tensors.${name}.shape must hold non-negative integers, got [${t.shape}]`,
+        );
+      n *= d;
+    }
+    if (n !== t.data.length)
+      throw new RqError(
+        'INVALID_ARGUMENT',
+        `tensors.${name} has shape [${t.shape}] (${n} values) but ${t.data.length} values`,
+      );
+  }
+  if (metadata !== undefined) {
+    if (
+      metadata === null ||
+      typeof metadata !== 'object' ||
+      Object.values(metadata).some((v) => typeof v !== 'string')
+    )
+      throw new RqError('INVALID_ARGUMENT', 'metadata must be an object of strings');
+  }
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;

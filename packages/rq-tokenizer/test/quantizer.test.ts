@@ -1,4 +1,4 @@
-import { MISSING_CODE, ResidualQuantizer, RqError, readSafetensors } from '../src';
+import { MISSING_CODE, ResidualQuantizer, RqError, readSafetensors, writeSafetensors } from '../src';
 import { gauss, rng } from './helpers';
 
 function randomQuantizer(seed: number, levels = 2, k = 256, d = 256): ResidualQuantizer {
@@ -158,6 +158,26 @@ describe('bad input → RqError with a code naming the argument', () => {
     expect(err(() => new ResidualQuantizer([new Float32Array(5)], { codebookSize: 2, dim: 3 })).code).toBe(
       'INVALID_SHAPE',
     );
+    // Called from JavaScript without a shape.
+    expect(
+      err(() => new (ResidualQuantizer as unknown as new (c: unknown) => unknown)([new Float32Array(6)])),
+    ).toMatchObject({
+      code: 'INVALID_SHAPE',
+      message: expect.stringMatching(/shape must be an object/),
+    });
+  });
+  test('writeSafetensors refuses tensors whose shape does not match their data', () => {
+    expect(err(() => writeSafetensors({ c: { shape: [2, 3], data: new Float32Array(5) } }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/tensors\.c has shape \[2,3\] \(6 values\) but 5 values/),
+    });
+    expect(err(() => writeSafetensors({ c: { shape: [-1], data: new Float32Array(0) } })).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    expect(err(() => writeSafetensors({ c: { shape: [1], data: [1] as never } })).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    expect(err(() => writeSafetensors({}, { n: 1 as never })).message).toMatch(/metadata/);
   });
   test('truncated and malformed files', () => {
     const good = q.toSafetensors();

@@ -1,0 +1,59 @@
+import type { Mask, Point } from '@seglang/contour';
+import { RewardError } from './errors';
+
+// Argument checks for the metric helpers, which are called with data from anywhere (JSON ground
+// truth, evaluation files): a wrong shape or a non-finite number is a RewardError naming it, never
+// a TypeError from deep inside or a NaN in the result.
+
+const bad = (message: string): never => {
+  throw new RewardError('INVALID_ARGUMENT', message);
+};
+
+export function checkObject(value: unknown, name: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(`${name} must be an object`);
+}
+
+/** An array (or typed array) of finite numbers, of the given length if one is given. */
+export function checkNumbers(
+  value: unknown,
+  name: string,
+  length?: number,
+): asserts value is ArrayLike<number> {
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) bad(`${name} must be an array of numbers`);
+  const xs = value as ArrayLike<number>;
+  if (length !== undefined && xs.length !== length)
+    bad(`${name} must hold ${length} numbers, got ${xs.length}`);
+  for (let i = 0; i < xs.length; i++)
+    if (typeof xs[i] !== 'number' || !Number.isFinite(xs[i]))
+      bad(`${name}[${i}] must be a finite number, got ${String(xs[i])}`);
+}
+
+export function checkPoints(value: unknown, name: string): asserts value is Point[] {
+  if (!Array.isArray(value)) bad(`${name} must be an array of [x, y] points`);
+  const pts = value as unknown[];
+  for (let i = 0; i < pts.length; i++) {
+    const p = pts[i] as unknown[];
+    if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
+      bad(`${name}[${i}] must be [x, y] with finite numbers`);
+  }
+}
+
+export function checkPolygons(value: unknown, name: string): asserts value is Point[][] {
+  if (!Array.isArray(value)) bad(`${name} must be an array of polygons`);
+  (value as unknown[]).forEach((poly, k) => checkPoints(poly, `${name}[${k}]`));
+}
+
+export function checkMaskArg(value: unknown, name: string): asserts value is Mask {
+  const m = value as Partial<Mask> | null;
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    !Number.isInteger(m.width) ||
+    !Number.isInteger(m.height) ||
+    (m.width as number) < 0 ||
+    (m.height as number) < 0 ||
+    !(m.data instanceof Uint8Array) ||
+    m.data.length !== (m.width as number) * (m.height as number)
+  )
+    bad(`${name} must be a mask { width, height, data: Uint8Array of width·height }`);
+}
