@@ -1,4 +1,5 @@
 import polylabel from '@mapbox/polylabel';
+import { approxPolyDP } from '@seglang/contour';
 import { GrammarError } from './errors';
 import { type FormatOptions, formatBox, formatPoint, formatPolygons } from './format';
 import type { Box, Point } from './location';
@@ -119,6 +120,37 @@ const shoelace = (poly: Point[]) => {
   return Math.abs(a) / 2;
 };
 
+/** Parts longer than this are simplified before the pole search, which visits every edge per cell. */
+const POLE_MAX_POINTS = 2000;
+
+/** Even-odd point in polygon. */
+function inside(ring: Point[], x: number, y: number): boolean {
+  let c = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+  }
+  return c;
+}
+
+/**
+ * polylabel's pole of inaccessibility. A part of more than {@link POLE_MAX_POINTS} points (a raw
+ * traced contour, say) is first simplified to within 0.1% of its size, since polylabel's cost grows
+ * with points × cells (300,000 points took minutes); that pole is kept if it lies inside the part,
+ * as it does unless the part is thinner than the tolerance, and otherwise the exact search runs.
+ */
+function poleOfInaccessibility(part: Point[], bbox: Box): number[] {
+  if (part.length > POLE_MAX_POINTS) {
+    const simplified = approxPolyDP(part, 1e-3 * Math.max(bbox[2] - bbox[0], bbox[3] - bbox[1]), true);
+    if (simplified.length >= 3) {
+      const p = polylabel([simplified], 1e-5) as unknown as number[];
+      if (inside(part, p[0], p[1])) return p;
+    }
+  }
+  return polylabel([part], 1e-5) as unknown as number[];
+}
+
 /** Weak labels: the box of the polygons (min/max) and a point inside the largest part (its pole of inaccessibility). */
 export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
   if (!Array.isArray(polygons))
@@ -149,7 +181,7 @@ export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
   });
   if (largest.length === 0) throw new GrammarError('EMPTY', 'polygons have no points');
   const bbox: Box = [x1, y1, x2, y2];
-  const pole = largest.length >= 3 ? (polylabel([largest], 1e-5) as unknown as number[]) : largest[0];
+  const pole = largest.length >= 3 ? poleOfInaccessibility(largest, bbox) : largest[0];
   return { bbox, point: [pole[0], pole[1]] };
 }
 
