@@ -37,6 +37,13 @@ export interface UrlFilesOptions {
  * the retries of {@link UrlFilesOptions.maxRetries}. The second argument may also be the fetch itself.
  */
 export function urlFiles(baseUrl: string, options: UrlFilesOptions | typeof fetch = {}): ModelFiles {
+  if (typeof baseUrl !== 'string' || baseUrl.length === 0)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `the model URL must be a non-empty string, got ${String(baseUrl)}`,
+    );
+  if (options === null || (typeof options !== 'object' && typeof options !== 'function'))
+    throw new RuntimeError('INVALID_ARGUMENT', 'options must be an object or a fetch function');
   const o: UrlFilesOptions = typeof options === 'function' ? { fetch: options } : options;
   const fetchFn = o.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new RuntimeError('UNSUPPORTED', 'no fetch: pass options.fetch');

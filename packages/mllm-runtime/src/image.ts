@@ -59,6 +59,8 @@ export function imageProcessorConfig(
   json: Record<string, unknown>,
   base = QWEN2_VL_IMAGE,
 ): ImageProcessorConfig {
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new RuntimeError('INVALID_CONFIG', 'preprocessor_config.json must hold a JSON object');
   const size = (json.size ?? {}) as Json;
   const cfg: ImageProcessorConfig = {
     patchSize: num(json.patch_size) ?? base.patchSize,
@@ -181,6 +183,12 @@ const clip8 = (v: number): number => (v >= ONE * 256 ? 255 : v <= 0 ? 0 : Math.f
  * fixed point. Same size → a copy.
  */
 export function resizeBicubic(image: RgbImage, width: number, height: number): RgbImage {
+  checkImage(image);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `the output size must be positive integers, got ${width}×${height}`,
+    );
   const src = ndarray(image.data, [image.height, image.width, 3]);
   if (width === image.width && height === image.height)
     return { width, height, data: new Uint8Array(image.data.subarray(0, width * height * 3)) };

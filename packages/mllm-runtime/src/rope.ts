@@ -32,6 +32,14 @@ export function ropeIndex(
   imageGrids: [number, number, number][],
   opts: RopeIndexOptions,
 ): RopeIndex {
+  if (!Array.isArray(inputIds) || inputIds.some((row) => !Array.isArray(row)))
+    throw new RuntimeError('INVALID_ARGUMENT', 'inputIds must be an array of rows of token ids');
+  if (attentionMask !== undefined && !Array.isArray(attentionMask))
+    throw new RuntimeError('INVALID_ARGUMENT', 'attentionMask must be an array of rows, or undefined');
+  if (!Array.isArray(imageGrids))
+    throw new RuntimeError('INVALID_ARGUMENT', 'imageGrids must be an array of [t, h, w]');
+  if (opts === null || typeof opts !== 'object')
+    throw new RuntimeError('INVALID_ARGUMENT', 'options must be an object');
   const m = opts.spatialMergeSize ?? 2;
   const B = inputIds.length;
   const S = B > 0 ? inputIds[0].length : 0;

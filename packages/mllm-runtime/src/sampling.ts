@@ -15,6 +15,8 @@ export interface SamplingOptions {
 }
 
 export function checkSampling(o: SamplingOptions): void {
+  if (o === null || typeof o !== 'object')
+    throw new RuntimeError('INVALID_ARGUMENT', 'sampling options must be an object');
   const bad = (what: string, v: unknown) => {
     throw new RuntimeError('INVALID_ARGUMENT', `${what}, got ${String(v)}`);
   };
@@ -110,6 +112,10 @@ export class Sampler {
 
 /** Index of the largest value (the first on ties), over `allowed` ids if given; −1 if none. */
 export function argmax(values: Float32Array, allowed?: Int32Array): number {
+  if (!ArrayBuffer.isView(values) && !Array.isArray(values))
+    throw new RuntimeError('INVALID_ARGUMENT', 'values must be an array of logits');
+  if (allowed !== undefined && !ArrayBuffer.isView(allowed) && !Array.isArray(allowed))
+    throw new RuntimeError('INVALID_ARGUMENT', 'allowed must be an array of token ids');
   let best = -1;
   let bv = Number.NEGATIVE_INFINITY;
   if (allowed) {

@@ -1,4 +1,5 @@
 import { type MaskToPolygonsOptions, maskToPolygons, type Point } from '@seglang/contour';
+import { SamError } from './errors';
 import type { RgbImage } from './image';
 import type { SamPredictor } from './predictor';
 import type { Box } from './prompts';
@@ -14,6 +15,10 @@ export async function boxesToPolygons(
   boxes: Box[],
   polygonOptions: MaskToPolygonsOptions = {},
 ): Promise<Point[][][]> {
+  if (predictor === null || typeof predictor !== 'object' || typeof predictor.setImage !== 'function')
+    throw new SamError('INVALID_ARGUMENT', 'predictor must be a SamPredictor');
+  if (!Array.isArray(boxes))
+    throw new SamError('INVALID_PROMPT', 'boxes must be an array of [x1, y1, x2, y2]');
   await predictor.setImage(image);
   const out: Point[][][] = [];
   for (const box of boxes) {

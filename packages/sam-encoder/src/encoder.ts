@@ -2,7 +2,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { SamError } from './errors';
 import { checkImage, preprocessImage, type RgbImage, SAM_IMAGE_SIZE } from './image';
 import { LAYOUTS, type SamLayout } from './layouts';
-import { checkLayout, type Ort, run } from './ort';
+import { checkLayout, checkSession, type Ort, run } from './ort';
 
 /** The three SAM2 image features of one image, under the samexporter names. */
 export interface ImageFeatures {
@@ -15,6 +15,7 @@ export interface ImageFeatures {
 
 /** The layout an image-encoder session follows, from its input name. */
 export function detectLayout(session: InferenceSession, what: string): SamLayout {
+  checkSession(session, what);
   if (session.inputNames.includes('image')) return 'samexporter';
   if (session.inputNames.includes('pixel_values')) return 'transformers-js';
   throw new SamError(

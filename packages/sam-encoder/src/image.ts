@@ -101,7 +101,27 @@ function taps(inSize: number, outSize: number, antialias: boolean): Taps {
  * `antialias: true` is PyTorch's `interpolate(..., 'bilinear', antialias=True)` (= PIL's BILINEAR);
  * `false` is `interpolate(..., 'bilinear', align_corners=False)`.
  */
+function checkPlane(x: unknown, name: string): asserts x is NdArray {
+  const a = x as NdArray | null;
+  if (
+    a === null ||
+    typeof a !== 'object' ||
+    !Array.isArray(a.shape) ||
+    a.shape.length !== 2 ||
+    !a.shape.every((d) => Number.isInteger(d) && d >= 1) ||
+    typeof a.get !== 'function'
+  )
+    throw new SamError('INVALID_ARGUMENT', `${name} must be a 2-d ndarray with positive sides`);
+}
+
+const checkSide = (n: unknown, name: string) => {
+  if (!Number.isInteger(n) || (n as number) < 1)
+    throw new SamError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(n)}`);
+};
+
 export function resizePlane(src: NdArray, out: NdArray, options: { antialias: boolean }): void {
+  checkPlane(src, 'src');
+  checkPlane(out, 'out');
   const [inH, inW] = src.shape;
   const [outH, outW] = out.shape;
   const tx = taps(inW, outW, options.antialias);
@@ -161,6 +181,21 @@ export function preprocessImage(image: RgbImage, size = SAM_IMAGE_SIZE): Float32
 
 /** A mask as a `256 × 256` float plane (bilinear, antialiased): SAMTok's dense prompt. */
 export function maskToPrompt(mask: Mask, size = SAM_MASK_SIZE): Float32Array {
+  if (
+    mask === null ||
+    typeof mask !== 'object' ||
+    !Number.isInteger(mask.width) ||
+    !Number.isInteger(mask.height) ||
+    mask.width < 1 ||
+    mask.height < 1 ||
+    !(mask.data instanceof Uint8Array) ||
+    mask.data.length !== mask.width * mask.height
+  )
+    throw new SamError(
+      'INVALID_MASK',
+      'mask must be { width, height, data: Uint8Array of width·height } with positive sides',
+    );
+  checkSide(size, 'size');
   const src = new Float32Array(mask.width * mask.height);
   for (let i = 0; i < src.length; i++) src[i] = mask.data[i] ? 1 : 0;
   const out = new Float32Array(size * size);
@@ -176,6 +211,11 @@ export function maskToPrompt(mask: Mask, size = SAM_MASK_SIZE): Float32Array {
  * (SAM2 uses 0, SAMTok 0.5).
  */
 export function logitsToMask(logits: NdArray, width: number, height: number, threshold: number): Mask {
+  checkPlane(logits, 'logits');
+  checkSide(width, 'width');
+  checkSide(height, 'height');
+  if (typeof threshold !== 'number' || Number.isNaN(threshold))
+    throw new SamError('INVALID_ARGUMENT', `threshold must be a number, got ${String(threshold)}`);
   const up = new Float32Array(width * height);
   resizePlane(logits, ndarray(up, [height, width]), { antialias: false });
   const data = new Uint8Array(width * height);

@@ -31,6 +31,13 @@ interface Meta {
   shape?: readonly Dim[];
 }
 
+/** Throws unless `session` looks like an onnxruntime InferenceSession (names of its inputs and outputs). */
+export function checkSession(session: unknown, what: string): asserts session is InferenceSession {
+  const s = session as { inputNames?: unknown; outputNames?: unknown } | null;
+  if (s === null || typeof s !== 'object' || !Array.isArray(s.inputNames) || !Array.isArray(s.outputNames))
+    throw new SamError('INVALID_ARGUMENT', `the ${what} must be an onnxruntime InferenceSession`);
+}
+
 function metadata(
   session: InferenceSession,
   which: 'input' | 'output',
@@ -51,6 +58,9 @@ function metadata(
  * @throws SamError `LAYOUT_MISMATCH` listing what was expected and what the model declares.
  */
 export function checkLayout(session: InferenceSession, spec: IoSpec, what: string): void {
+  checkSession(session, what);
+  if (spec === null || typeof spec !== 'object' || !spec.inputs || !spec.outputs)
+    throw new SamError('INVALID_ARGUMENT', 'spec must be { inputs, outputs }');
   const problems: string[] = [];
   const compare = (which: 'input' | 'output', expected: Record<string, Dim[]>) => {
     const found = metadata(session, which);

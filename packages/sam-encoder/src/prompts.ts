@@ -25,6 +25,13 @@ export function scalePrompt(
   width: number,
   height: number,
 ): ScaledPrompt {
+  if (prompt === null || typeof prompt !== 'object')
+    throw new SamError('INVALID_PROMPT', 'the prompt must be an object { points?, labels?, box? }');
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new SamError(
+      'INVALID_ARGUMENT',
+      `the image size must be positive integers, got ${width}×${height}`,
+    );
   const { points = [], labels, box } = prompt;
   if (!Array.isArray(points)) throw new SamError('INVALID_PROMPT', 'points must be an array of [x, y]');
   if (points.length === 0 && !box) throw new SamError('INVALID_PROMPT', 'give at least one point or a box');
