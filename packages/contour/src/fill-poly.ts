@@ -1,12 +1,10 @@
 import { ContourError } from './errors';
-import { checkIntegerPoints, checkMask, checkSize, type Mask, type Point } from './mask';
+import { checkIntegerPoints, checkMask, checkSize, MAX_MASK_PIXELS, type Mask, type Point } from './mask';
 
 // OpenCV's drawing code works in 16.16 fixed point. Values here stay below 2^53, so plain
 // numbers hold them exactly; shifts become floor-divisions by 2^16.
 const XY_ONE = 65536;
 const MAX_COORD = 2 ** 17;
-// Pixel offsets are int32 in the drawing loops.
-const MAX_PIXELS = 2 ** 31 - 1;
 
 /**
  * C's truncating integer division, exact for integers |a| < 2^53 and b ≠ 0: if a/b is not an
@@ -647,7 +645,7 @@ export function fillPolyWith(
 ): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
-  if (width * height > MAX_PIXELS) {
+  if (width * height > MAX_MASK_PIXELS) {
     throw new ContourError(
       'INVALID_SIZE',
       `fillPoly draws into at most 2^31 - 1 pixels, got ${width}x${height} = ${width * height}`,

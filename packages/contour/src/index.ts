@@ -14,6 +14,7 @@ export {
 } from './find-contours';
 export {
   createMask,
+  MAX_MASK_PIXELS,
   type Mask,
   maskArea,
   maskBbox,

@@ -65,10 +65,23 @@ export function checkIntegerPoints(points: unknown, name: string): asserts point
   }
 }
 
+/** The most pixels a mask may have: typed arrays index with int32 here, as OpenCV's `int` offsets do. */
+export const MAX_MASK_PIXELS = 2 ** 31 - 1;
+
+/** Throws `INVALID_SIZE` unless a `width`×`height` mask fits in {@link MAX_MASK_PIXELS}. */
+export function checkMaskPixels(width: number, height: number, what = 'mask'): void {
+  if (width * height > MAX_MASK_PIXELS)
+    throw new ContourError(
+      'INVALID_SIZE',
+      `a ${width}x${height} ${what} has ${width * height} pixels, more than 2^31 - 1`,
+    );
+}
+
 /** A new all-background mask. */
 export function createMask(width: number, height: number): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
+  checkMaskPixels(width, height);
   return { width, height, data: new Uint8Array(width * height) };
 }
 

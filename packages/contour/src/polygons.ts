@@ -1,7 +1,7 @@
 import { approxIndices, arcLengthFlat, contourAreaFlat } from './approx';
 import { ContourError } from './errors';
 import { findContoursFlat } from './find-contours';
-import { checkMask, checkPoints, checkSize, type Mask, type Point } from './mask';
+import { checkMask, checkMaskPixels, checkPoints, checkSize, type Mask, type Point } from './mask';
 import { decodeRuns, mergeRuns, polygonRuns, type Runs } from './rle';
 
 /**
@@ -214,6 +214,7 @@ export function polygonsToMask(
 ): Mask {
   checkSize(width, 'width');
   checkSize(height, 'height');
+  checkMaskPixels(width, height);
   if (!Array.isArray(polygons))
     throw new ContourError('INVALID_POINT', 'polygons must be an array of point arrays');
   const runs: Runs[] = polygons.map((poly, k) => {

@@ -1,5 +1,5 @@
 import { ContourError } from './errors';
-import { checkMask, checkSize, type Mask } from './mask';
+import { checkMask, checkMaskPixels, checkSize, type Mask } from './mask';
 
 /** COCO's compressed RLE, exactly as in COCO JSON: column-major runs, starting with background. */
 export interface CocoRle {
@@ -579,7 +579,9 @@ export const rle = {
   },
   /** Decodes a COCO RLE into a mask. @throws ContourError `INVALID_RLE` (with `offset`) for corrupt strings. */
   decode(r: CocoRle | UncompressedRle): Mask {
-    return decodeRuns(toRuns(r));
+    const runs = toRuns(r);
+    checkMaskPixels(runs.w, runs.h, 'RLE');
+    return decodeRuns(runs);
   },
   /**
    * Rasterises one polygon `[x0, y0, x1, y1, ...]` in pixel coordinates like pycocotools'

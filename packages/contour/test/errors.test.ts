@@ -7,6 +7,7 @@ import {
   ContourError,
   contourArea,
   countsToString,
+  createMask,
   fillPoly,
   findContours,
   type Mask,
@@ -58,6 +59,36 @@ describe('masks', () => {
     expectError(() => fillPoly([], Number.NaN, 2), 'INVALID_SIZE', /width/);
     expectError(() => fillPoly([], 65536, 32768), 'INVALID_SIZE', /2\^31 - 1 pixels, got 65536x32768/);
     expectError(() => rle.fromPolygon([0, 0, 1, 1, 1, 0], 2.5, 3), 'INVALID_SIZE', /height/);
+  });
+  test('masks of more than 2^31 − 1 pixels are refused before anything is allocated', () => {
+    expectError(
+      () => createMask(100_000, 100_000),
+      'INVALID_SIZE',
+      /100000x100000 mask has 10000000000 pixels/,
+    );
+    expectError(
+      () =>
+        polygonsToMask(
+          [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+            ],
+          ],
+          100_000,
+          100_000,
+        ),
+      'INVALID_SIZE',
+      /more than 2\^31 - 1/,
+    );
+    // A valid RLE of a 100000x100000 image: its area is fine, decoding it is not.
+    const big = {
+      size: [100_000, 100_000] as [number, number],
+      counts: [2 ** 32 - 1, 2 ** 32 - 1, 1e10 - 2 * (2 ** 32 - 1)],
+    };
+    expect(rle.area(big)).toBe(2 ** 32 - 1);
+    expectError(() => rle.decode(big), 'INVALID_SIZE', /RLE has 10000000000 pixels/);
   });
   test('data that is not a Uint8Array', () => {
     expectError(
