@@ -38,7 +38,10 @@ export function readImage(path: string): RgbImage {
       return { width: img.width, height: img.height, data: img.data };
     }
   } catch (err) {
-    throw new InputError(`${path} is not a readable image: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    // pngjs' words for a file that ends before its image data does.
+    const why = /read requests waitng on finished stream/.test(message) ? 'the file is truncated' : message;
+    throw new InputError(`${path} is not a readable image: ${why}`);
   }
   throw new InputError(`${path} is not a PNG or JPEG image`);
 }

@@ -48,7 +48,9 @@ export function readMasks(paths: string[], limit = Number.POSITIVE_INFINITY): Ma
     try {
       out.push(readMaskPng(f));
     } catch (e) {
-      throw new InputError(`${f}: ${(e as Error).message}`);
+      // readMaskPng's message names the file already.
+      const message = (e as Error).message;
+      throw new InputError(message.includes(f) ? message : `${f}: ${message}`);
     }
   };
   for (const p of paths) {

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { ContourError } from './errors';
-import { checkMask, type Mask } from './mask';
+import { checkMask, checkMaskPixels, type Mask } from './mask';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
  * Decodes a PNG into a mask: a pixel is foreground when its first channel (grey or red) is
@@ -9,11 +11,25 @@ import { checkMask, type Mask } from './mask';
  * @throws ContourError `INVALID_PNG` for bytes that are not a valid PNG.
  */
 export function decodeMaskPng(bytes: Uint8Array): Mask {
+  if (!(bytes instanceof Uint8Array))
+    throw new ContourError('INVALID_PNG', 'a PNG must be given as bytes (a Uint8Array)');
+  if (bytes.length < 8 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b))
+    throw new ContourError('INVALID_PNG', 'not a PNG file: it does not start with the PNG signature');
+  // The size from the header, checked before pngjs allocates 4 bytes a pixel for it.
+  if (bytes.length >= 24 && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR') {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    checkMaskPixels(view.getUint32(16), view.getUint32(20), 'PNG');
+  }
   let png: PNG;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
-    throw new ContourError('INVALID_PNG', `not a valid PNG: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    // pngjs' words for a file that ends before its image data does.
+    const why = /read requests waitng on finished stream|unexpected end/i.test(message)
+      ? 'the file is truncated'
+      : message;
+    throw new ContourError('INVALID_PNG', `not a valid PNG: ${why}`);
   }
   const { width, height, data: rgba } = png;
   const data = new Uint8Array(width * height);

@@ -26,3 +26,29 @@ test('corrupt and missing files give ContourError INVALID_PNG naming the file', 
   expect(() => readMaskPng(join(dir, 'bad.png'))).toThrow(/bad\.png/);
   expect(() => readMaskPng(join(dir, 'missing.png'))).toThrow(/missing\.png/);
 });
+
+test('what is wrong with a PNG: not one, cut short, or too large to hold', () => {
+  const good = encodeMaskPng({ width: 3, height: 2, data: Uint8Array.from([0, 1, 0, 1, 1, 1]) });
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return [(e as ContourError).code, (e as Error).message];
+    }
+    return null;
+  };
+  expect(code(() => decodeMaskPng(new TextEncoder().encode('garbage')))).toEqual([
+    'INVALID_PNG',
+    'not a PNG file: it does not start with the PNG signature',
+  ]);
+  expect(code(() => decodeMaskPng(good.subarray(0, good.length - 20)))).toEqual([
+    'INVALID_PNG',
+    'not a valid PNG: the file is truncated',
+  ]);
+  // A header claiming 100000x100000 pixels is refused before 40 GB of RGBA are asked for.
+  const huge = Uint8Array.from(good);
+  new DataView(huge.buffer).setUint32(16, 100_000);
+  new DataView(huge.buffer).setUint32(20, 100_000);
+  expect(code(() => decodeMaskPng(huge))?.[0]).toBe('INVALID_SIZE');
+  expect(code(() => decodeMaskPng('x' as never))?.[0]).toBe('INVALID_PNG');
+});
