@@ -1,4 +1,5 @@
 export { type Harness, runInChromium, serveHarness } from './browser';
+export { BAD_ARGUMENTS, wrongArgumentFailures } from './contract';
 export { type Dim, type DType, type ExternalDataModel, externalizeWeights, GraphBuilder } from './onnx';
 export { type ProcessResult, runProcess } from './process';
 export {
