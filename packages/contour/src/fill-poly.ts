@@ -237,6 +237,37 @@ function fillSpan(
 }
 
 /**
+ * Fills the pixels of one row between two of its crossings a ≤ b (16.16 fixed point, clamped to
+ * [−1, w] pixels): from ⌈a⌉ to ⌊b⌋, cut to the image. `narrow`: a and b are int32.
+ */
+function fillBetween(
+  data: Uint8Array,
+  view: DataView,
+  words: Float64Array,
+  base: number,
+  row: number,
+  w: number,
+  a: number,
+  b: number,
+  narrow: boolean,
+  wide: boolean,
+): void {
+  let xa: number;
+  let xb: number;
+  if (narrow) {
+    xa = (a + (XY_ONE - 1)) >> 16;
+    xb = b >> 16;
+  } else {
+    xa = Math.floor((a + (XY_ONE - 1)) / XY_ONE);
+    xb = Math.floor(b / XY_ONE);
+  }
+  if (xa >= w || xb < 0) return;
+  if (xa < 0) xa = 0;
+  if (xb >= w) xb = w - 1;
+  if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
+}
+
+/**
  * How {@link fillEdgeCollection} orders each row's crossings: `buckets` computes them edge by edge
  * and sorts each row, `active-edges` keeps them sorted from row to row, `auto` picks by the
  * average number of crossings per row. All give the same pixels; tests force each one.
@@ -398,21 +429,8 @@ function fillEdgeCollection(
         xs[j + 1] = v;
       }
     const row = (ys + r) * w;
-    for (let i = s; i + 1 < e; i += 2) {
-      let xa: number;
-      let xb: number;
-      if (narrow) {
-        xa = (xs[i] + (XY_ONE - 1)) >> 16;
-        xb = xs[i + 1] >> 16;
-      } else {
-        xa = Math.floor((xs[i] + (XY_ONE - 1)) / XY_ONE);
-        xb = Math.floor(xs[i + 1] / XY_ONE);
-      }
-      if (xa >= w || xb < 0) continue;
-      if (xa < 0) xa = 0;
-      if (xb >= w) xb = w - 1;
-      if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
-    }
+    for (let i = s; i + 1 < e; i += 2)
+      fillBetween(data, view, words, base, row, w, xs[i], xs[i + 1], narrow, wide);
   }
 }
 
@@ -560,21 +578,9 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
     }
     const row = y * w;
     for (let i = 0; i + 1 < n; i += 2) {
-      const ca = curX[i] < lo ? lo : curX[i] > hi ? hi : curX[i];
-      const cb = curX[i + 1] < lo ? lo : curX[i + 1] > hi ? hi : curX[i + 1];
-      let xa: number;
-      let xb: number;
-      if (narrow) {
-        xa = (ca + (XY_ONE - 1)) >> 16;
-        xb = cb >> 16;
-      } else {
-        xa = Math.floor((ca + (XY_ONE - 1)) / XY_ONE);
-        xb = Math.floor(cb / XY_ONE);
-      }
-      if (xa >= w || xb < 0) continue;
-      if (xa < 0) xa = 0;
-      if (xb >= w) xb = w - 1;
-      if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
+      const a = curX[i] < lo ? lo : curX[i] > hi ? hi : curX[i];
+      const b = curX[i + 1] < lo ? lo : curX[i + 1] > hi ? hi : curX[i + 1];
+      fillBetween(data, view, words, base, row, w, a, b, narrow, wide);
     }
   }
 }
