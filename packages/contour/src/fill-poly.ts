@@ -336,16 +336,16 @@ function fillEdgeCollection(
     sum += active;
   }
   start[rows] = sum;
+  if (strategy === 'active-edges' || (strategy === 'auto' && sum > ACTIVE_EDGES_FROM * rows)) {
+    fillActiveEdges(data, w, total, ys, ye);
+    return;
+  }
   // Crossings are clamped to [−1, w] pixels: that keeps their order and every span (a span end
   // left of the image or right of it is cut to the image either way), and lets them sit in int32
   // 16.16 fixed point unless the image is 32k pixels wide or more.
   const lo = -XY_ONE;
   const hi = w * XY_ONE;
   const narrow = hi + XY_ONE < 2 ** 31;
-  if (strategy === 'active-edges' || (strategy === 'auto' && sum > ACTIVE_EDGES_FROM * rows)) {
-    fillActiveEdges(data, w, total, ys, ye);
-    return;
-  }
   let xs: Int32Array | Float64Array;
   if (narrow) {
     if (crossings.length < sum) crossings = new Int32Array(Math.max(sum, crossings.length * 2));

@@ -104,6 +104,11 @@ export function boxFromPolygons(polygons: Point[][]): [number, number, number, n
 export function boxIou(a: number[], b: number[]): number {
   checkNumbers(a, 'a', 4);
   checkNumbers(b, 'b', 4);
+  return iouOfBoxes(a, b);
+}
+
+/** {@link boxIou} of boxes already checked. */
+function iouOfBoxes(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
   const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
   if (w <= 0 || h <= 0) return 0;
@@ -134,7 +139,7 @@ export function recAccuracy(
   let hit = 0;
   predictions.forEach((p, i) => {
     if (!p) return;
-    const iou = boxIou(p, groundTruths[i]);
+    const iou = iouOfBoxes(p, groundTruths[i]);
     if (opts.inclusive ? iou >= t : iou > t) hit++;
   });
   return predictions.length ? hit / predictions.length : 0;

@@ -1,5 +1,6 @@
 import type { Point } from '@seglang/polygon-grammar';
 import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
+import { checkPolygons } from './check';
 import { RewardError } from './errors';
 import type { RewardResult } from './result';
 import { predictedPolygons } from './simpleseg';
@@ -20,18 +21,10 @@ function area(mp: MultiPolygon): number {
 
 /** The region covered by polygon parts: their union, which also repairs self-intersecting rings. */
 function region(parts: Point[][], name: string): MultiPolygon {
-  if (!Array.isArray(parts))
-    throw new RewardError('INVALID_ARGUMENT', `${name} must be an array of polygons`);
+  checkPolygons(parts, name);
   const polys: Polygon[] = [];
-  parts.forEach((part, k) => {
-    if (!Array.isArray(part))
-      throw new RewardError('INVALID_ARGUMENT', `${name}[${k}] must be an array of [x, y]`);
-    part.forEach((p, i) => {
-      if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
-        throw new RewardError('INVALID_ARGUMENT', `${name}[${k}][${i}] must be [x, y] with finite numbers`);
-    });
+  for (const part of parts)
     if (part.length >= 3) polys.push([part.map(([x, y]) => [x, y] as [number, number])]);
-  });
   if (polys.length === 0) return [];
   return polygonClipping.union(polys[0], ...polys.slice(1));
 }

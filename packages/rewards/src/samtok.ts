@@ -71,11 +71,14 @@ export function splitThinkAnswer(text: string): [think: string, answer: string] 
   return null;
 }
 
-/** 1 when the whole response is `<think>…</think>` then `<answer>…</answer>`, else 0. */
-export function thinkFormatReward(response: string): RewardResult {
-  return typeof response === 'string' && splitThinkAnswer(response) !== null
+const formatResult = (ok: boolean): RewardResult =>
+  ok
     ? { value: 1, reason: 'think/answer format' }
     : { value: 0, reason: 'not <think>…</think><answer>…</answer>' };
+
+/** 1 when the whole response is `<think>…</think>` then `<answer>…</answer>`, else 0. */
+export function thinkFormatReward(response: string): RewardResult {
+  return formatResult(splitThinkAnswer(response) !== null);
 }
 
 /**
@@ -102,7 +105,7 @@ export function samtokReward(
     return combineRewards(
       {
         accuracy,
-        format: thinkFormatReward(text),
+        format: formatResult(m !== null),
         thinkRepeat: m ? nonRepeatReward(m[0]) : { value: 0, reason: 'no think part' },
         answerRepeat: nonRepeatReward(answer),
       },

@@ -179,22 +179,25 @@ export function preprocessImage(image: RgbImage, size = SAM_IMAGE_SIZE): Float32
   return out;
 }
 
+/** Throws `INVALID_MASK` unless `mask` is `{ width, height, data }` with positive sides and width·height bytes. */
+export function checkMaskData(mask: unknown): asserts mask is Mask {
+  const m = mask as Partial<Mask> | null;
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    !Number.isInteger(m.width) ||
+    !Number.isInteger(m.height) ||
+    (m.width as number) < 1 ||
+    (m.height as number) < 1 ||
+    !(m.data instanceof Uint8Array) ||
+    m.data.length !== (m.width as number) * (m.height as number)
+  )
+    throw new SamError('INVALID_MASK', 'mask must be { width, height, data: Uint8Array(width·height) }');
+}
+
 /** A mask as a `256 × 256` float plane (bilinear, antialiased): SAMTok's dense prompt. */
 export function maskToPrompt(mask: Mask, size = SAM_MASK_SIZE): Float32Array {
-  if (
-    mask === null ||
-    typeof mask !== 'object' ||
-    !Number.isInteger(mask.width) ||
-    !Number.isInteger(mask.height) ||
-    mask.width < 1 ||
-    mask.height < 1 ||
-    !(mask.data instanceof Uint8Array) ||
-    mask.data.length !== mask.width * mask.height
-  )
-    throw new SamError(
-      'INVALID_MASK',
-      'mask must be { width, height, data: Uint8Array of width·height } with positive sides',
-    );
+  checkMaskData(mask);
   checkSide(size, 'size');
   const src = new Float32Array(mask.width * mask.height);
   for (let i = 0; i < src.length; i++) src[i] = mask.data[i] ? 1 : 0;

@@ -12,6 +12,7 @@ import { ImageEncoder, type ImageFeatures } from './encoder';
 import { SamError } from './errors';
 import {
   checkImage,
+  checkMaskData,
   logitsToMask,
   maskToPrompt,
   type RgbImage,
@@ -199,8 +200,7 @@ export class SamTok {
 }
 
 function checkMask(mask: Mask, image: RgbImage): void {
-  if (!mask || !(mask.data instanceof Uint8Array) || mask.data.length !== mask.width * mask.height)
-    throw new SamError('INVALID_MASK', 'mask must be { width, height, data: Uint8Array(width·height) }');
+  checkMaskData(mask);
   if (mask.width !== image.width || mask.height !== image.height)
     throw new SamError(
       'INVALID_MASK',
