@@ -1,5 +1,6 @@
 import { ContourError } from './errors';
 import { checkIntegerPoints, checkMask, checkSize, MAX_MASK_PIXELS, type Mask, type Point } from './mask';
+import { sortCrossings } from './sort-networks';
 
 // OpenCV's drawing code works in 16.16 fixed point. Values here stay below 2^53, so plain
 // numbers hold them exactly; shifts become floor-divisions by 2^16.
@@ -123,6 +124,8 @@ let edgeY0 = new Int32Array(64);
 let edgeY1 = new Int32Array(64);
 let edgeX = new Float64Array(64);
 let edgeDx = new Float64Array(64);
+let edgeTopX = new Int32Array(64);
+let edgeRun = new Int32Array(64);
 let rowStart = new Int32Array(64);
 let rowCursor = new Int32Array(64);
 let crossings = new Int32Array(64);
@@ -135,6 +138,8 @@ function reserveEdges(n: number): void {
   edgeY1 = new Int32Array(cap);
   edgeX = new Float64Array(cap);
   edgeDx = new Float64Array(cap);
+  edgeTopX = new Int32Array(cap);
+  edgeRun = new Int32Array(cap);
 }
 
 /**
@@ -198,35 +203,52 @@ const ONES8 = new Float64Array(new Uint8Array(8).fill(1).buffer)[0];
 // which avoids the builtin's per-call cost that dominates short spans.
 const LONG_SPAN = 128;
 
+/**
+ * The 8-byte words that hold a mask's pixels, for {@link fillSpan}: word k is bytes
+ * 8k − shift … 8k − shift + 7 of `data`, with shift = `data.byteOffset` mod 8 (a Float64Array
+ * must start on a multiple of 8 bytes). Word indices stay below 2^28 for any mask.
+ */
+function wordsOf(data: Uint8Array): Float64Array {
+  const start = data.byteOffset - (data.byteOffset % 8);
+  return new Float64Array(data.buffer, start, Math.floor((data.byteOffset + data.byteLength - start) / 8));
+}
+
 /** Writes 1 into `data[p … q)`: words for short spans, memset for long ones. */
 function fillSpan(
   data: Uint8Array,
   view: DataView,
   words: Float64Array,
-  base: number,
+  shift: number,
   p: number,
   q: number,
-  wide: boolean,
 ): void {
   const len = q - p;
-  if (len >= 16) {
-    if (len >= LONG_SPAN || wide) data.fill(1, p, q);
-    else {
-      view.setFloat64(p, ONES8, true);
-      view.setFloat64(q - 8, ONES8, true);
-      let k = (base + p + 7) >> 3;
-      const kEnd = (base + q) >> 3;
-      for (; k + 4 <= kEnd; k += 4) {
-        words[k] = ONES8;
-        words[k + 1] = ONES8;
-        words[k + 2] = ONES8;
-        words[k + 3] = ONES8;
-      }
-      for (; k < kEnd; k++) words[k] = ONES8;
-    }
-  } else if (len >= 8) {
+  if (len >= LONG_SPAN) data.fill(1, p, q);
+  else if (len >= 8) {
+    // The unaligned ends, then any aligned words between them: four at a time and then the
+    // last four (overlapping), or three stores for one to three words; one loop exit a span.
     view.setFloat64(p, ONES8, true);
     view.setFloat64(q - 8, ONES8, true);
+    if (len > 16) {
+      let k = (shift + p + 7) >> 3;
+      const e = (shift + q) >> 3;
+      if (e - k >= 4) {
+        for (; k + 4 < e; k += 4) {
+          words[k] = ONES8;
+          words[k + 1] = ONES8;
+          words[k + 2] = ONES8;
+          words[k + 3] = ONES8;
+        }
+        words[e - 4] = ONES8;
+        words[e - 3] = ONES8;
+        words[e - 2] = ONES8;
+        words[e - 1] = ONES8;
+      } else {
+        words[k] = ONES8;
+        words[(k + e) >> 1] = ONES8;
+        words[e - 1] = ONES8;
+      }
+    }
   } else if (len >= 4) {
     view.setUint32(p, 0x01010101, true);
     view.setUint32(q - 4, 0x01010101, true);
@@ -244,13 +266,12 @@ function fillBetween(
   data: Uint8Array,
   view: DataView,
   words: Float64Array,
-  base: number,
+  shift: number,
   row: number,
   w: number,
   a: number,
   b: number,
   narrow: boolean,
-  wide: boolean,
 ): void {
   let xa: number;
   let xb: number;
@@ -264,15 +285,18 @@ function fillBetween(
   if (xa >= w || xb < 0) return;
   if (xa < 0) xa = 0;
   if (xb >= w) xb = w - 1;
-  if (xa <= xb) fillSpan(data, view, words, base, row + xa, row + xb + 1, wide);
+  if (xa <= xb) fillSpan(data, view, words, shift, row + xa, row + xb + 1);
 }
 
 /**
- * How {@link fillEdgeCollection} orders each row's crossings: `buckets` computes them edge by edge
- * and sorts each row, `active-edges` keeps them sorted from row to row, `auto` picks by the
- * average number of crossings per row. All give the same pixels; tests force each one.
+ * How {@link fillPoly} finds each row's spans: `buckets` computes the crossings edge by edge and
+ * sorts each row ({@link fillEdgeCollection}), `active-edges` keeps them sorted from row to row
+ * ({@link fillActiveEdges}), `fused` is `buckets` with the outline folded into the spans
+ * ({@link fillFused}; when a vertex lies outside the image it falls back to `buckets`), and
+ * `auto` takes `fused` or `buckets` unless rows cross many edges on average, then
+ * `active-edges`. All give the same pixels; tests force each one.
  */
-export type FillStrategy = 'auto' | 'buckets' | 'active-edges';
+export type FillStrategy = 'auto' | 'fused' | 'buckets' | 'active-edges';
 
 /**
  * `FillEdgeCollection`: OpenCV walks the rows keeping an x-sorted active-edge list, and on each
@@ -375,62 +399,23 @@ function fillEdgeCollection(
     }
   }
 
-  const base = data.byteOffset;
-  const view = new DataView(data.buffer, base, data.byteLength);
-  const words = new Float64Array(data.buffer, 0, Math.floor(data.buffer.byteLength / 8));
-  // Word offsets are computed in int32; buffers beyond 2 GiB take memset for every long span.
-  const wide = data.buffer.byteLength > 0x7ffffff0;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const words = wordsOf(data);
+  const shift = data.byteOffset % 8;
   for (let r = 0; r < rows; r++) {
     const s = start[r];
     const e = start[r + 1];
-    // A row holds a handful of crossings, most often two or four: those are put in order by
-    // branch-free compare-exchanges (a sorting network), others by insertion sort up to 48, and
-    // longer rows (many polygons, or long self-intersecting ones) by the native sort, which keeps
-    // a row's cost at k·log k where insertion sort's grows with k².
-    const k = e - s;
-    if (k === 2) {
+    // A row holds a handful of crossings, most often two: those are put in order inline, others
+    // by a sorting network, insertion sort or the native sort (see sort-networks.ts).
+    if (e - s === 2) {
       const a = xs[s];
       const b = xs[s + 1];
       xs[s] = Math.min(a, b);
       xs[s + 1] = Math.max(a, b);
-    } else if (k === 4) {
-      let a = xs[s];
-      let b = xs[s + 1];
-      let c = xs[s + 2];
-      let d = xs[s + 3];
-      let t = Math.min(a, b);
-      b = Math.max(a, b);
-      a = t;
-      t = Math.min(c, d);
-      d = Math.max(c, d);
-      c = t;
-      t = Math.min(a, c);
-      c = Math.max(a, c);
-      a = t;
-      t = Math.min(b, d);
-      d = Math.max(b, d);
-      b = t;
-      t = Math.min(b, c);
-      c = Math.max(b, c);
-      b = t;
-      xs[s] = a;
-      xs[s + 1] = b;
-      xs[s + 2] = c;
-      xs[s + 3] = d;
-    } else if (k > 48) xs.subarray(s, e).sort();
-    else
-      for (let i = s + 1; i < e; i++) {
-        const v = xs[i];
-        let j = i - 1;
-        while (j >= s && xs[j] > v) {
-          xs[j + 1] = xs[j];
-          j--;
-        }
-        xs[j + 1] = v;
-      }
+    } else if (e - s > 2) sortCrossings(xs, s, e);
     const row = (ys + r) * w;
     for (let i = s; i + 1 < e; i += 2)
-      fillBetween(data, view, words, base, row, w, xs[i], xs[i + 1], narrow, wide);
+      fillBetween(data, view, words, shift, row, w, xs[i], xs[i + 1], narrow);
   }
 }
 
@@ -486,10 +471,9 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
     if (a < Math.min(edgeY1[k], ye)) entering[cursor[a - ys]++] = k;
   }
 
-  const base = data.byteOffset;
-  const view = new DataView(data.buffer, base, data.byteLength);
-  const words = new Float64Array(data.buffer, 0, Math.floor(data.buffer.byteLength / 8));
-  const wide = data.buffer.byteLength > 0x7ffffff0;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const words = wordsOf(data);
+  const shift = data.byteOffset % 8;
   let curE = activeE;
   let curX = activeX;
   let nextE = mergedE;
@@ -580,8 +564,168 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
     for (let i = 0; i + 1 < n; i += 2) {
       const a = curX[i] < lo ? lo : curX[i] > hi ? hi : curX[i];
       const b = curX[i + 1] < lo ? lo : curX[i + 1] > hi ? hi : curX[i + 1];
-      fillBetween(data, view, words, base, row, w, a, b, narrow, wide);
+      fillBetween(data, view, words, shift, row, w, a, b, narrow);
     }
+  }
+}
+
+// The fused path's limits: crossings in int32 16.16 (width below 2^15), and every edge spanning
+// fewer than 2^15 rows (height at most 2^15), which keeps each crossing within ½ pixel of the line.
+const FUSED_MAX_WIDTH = 32767;
+const FUSED_MAX_HEIGHT = 32768;
+
+// The row range found by {@link survey}.
+let surveyYMin = 0;
+let surveyYMax = 0;
+
+/**
+ * For {@link fillFused}: whether every vertex lies inside the image. Returns the number of row
+ * crossings of all edges (the sum of |Δy|), or −1 when a vertex lies outside; records the rows
+ * spanned in `surveyYMin`/`surveyYMax`.
+ */
+function survey(polygons: Point[][], w: number, h: number): number {
+  let yMin = h;
+  let yMax = -1;
+  let sum = 0;
+  for (let k = 0; k < polygons.length; k++) {
+    const v = polygons[k];
+    const n = v.length;
+    if (n === 0) continue;
+    let py = v[n - 1][1];
+    for (let i = 0; i < n; i++) {
+      const x = v[i][0];
+      const y = v[i][1];
+      if (x < 0 || x >= w || y < 0 || y >= h) return -1;
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
+      sum += y > py ? y - py : py - y;
+      py = y;
+    }
+  }
+  surveyYMin = yMin;
+  surveyYMax = yMax;
+  return sum;
+}
+
+/**
+ * {@link fillEdgeCollection}'s bucket scheme with the outline folded into the spans, for polygons
+ * whose vertices all lie inside the image (so no edge is clipped). Most of the outline need not be
+ * drawn, and each span needs no rounding or clipping:
+ *
+ * - On a row an edge crosses, its 8-connected Bresenham line has one pixel in a run of the line
+ *   at r = ⌈x − ½⌉, x the exact line's abscissa (from the left end point, Bresenham's pixel on
+ *   each row or column is the exact one rounded, ties towards the start). OpenCV's 16.16
+ *   crossing c steps by a truncated slope, so it lies within `dy`/2^16 < ½ pixel of x, and r is
+ *   ⌊c⌋ or ⌈c⌉.
+ * - OpenCV fills ⌈a⌉ … ⌊b⌋ between a pair of crossings a ≤ b and draws the outline. Since r_a is
+ *   ⌈a⌉ − 1 or ⌈a⌉, and r_b is ⌊b⌋ or ⌊b⌋ + 1, the span together with those two outline pixels
+ *   is exactly min(r_a, r_b) … max(r_a, r_b), including when the span is empty.
+ * - So each crossing is stored as its pixel r, and a row fills between consecutive pairs of its
+ *   sorted r values. Sorting r rather than c pairs them differently only where c-order and
+ *   r-order disagree, which needs two r values one apart; for any pixel p no r equals, the r
+ *   values below p still all come first in either order, so p is filled in both or neither.
+ * - A steep edge (one pixel a row) then needs only its bottom pixel drawn: its other pixels are
+ *   the crossings. Shallow edges (several pixels a row) and horizontal ones are drawn in full.
+ *
+ * r comes from c: rounding c gives r unless c's fraction lies within `dy`/2^16 of ½, where it is
+ * computed exactly as xTop + ⌊(2j·Δx + dy − 1) / 2dy⌋ on row j of the edge.
+ */
+function fillFused(data: Uint8Array, w: number, polygons: Point[][], sum: number): void {
+  const ys = surveyYMin;
+  const rows = surveyYMax - ys;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const words = wordsOf(data);
+  const shift = data.byteOffset % 8;
+  // The edge table: top row, bottom row, top x and Δx (bottom x − top x) of each edge that is not
+  // horizontal; the outline that the spans will not cover is drawn on the way.
+  let total = 0;
+  for (let k = 0; k < polygons.length; k++) {
+    const v = polygons[k];
+    const n = v.length;
+    if (n === 0) continue;
+    let px = v[n - 1][0];
+    let py = v[n - 1][1];
+    for (let i = 0; i < n; i++) {
+      const qx = v[i][0];
+      const qy = v[i][1];
+      if (py === qy) {
+        const row = py * w;
+        if (px < qx) fillSpan(data, view, words, shift, row + px, row + qx + 1);
+        else fillSpan(data, view, words, shift, row + qx, row + px + 1);
+      } else {
+        const down = py < qy;
+        const xTop = down ? px : qx;
+        const yTop = down ? py : qy;
+        const xBottom = down ? qx : px;
+        const yBottom = down ? qy : py;
+        const run = xBottom - xTop;
+        const dy = yBottom - yTop;
+        edgeY0[total] = yTop;
+        edgeY1[total] = yBottom;
+        edgeTopX[total] = xTop;
+        edgeRun[total] = run;
+        total++;
+        if (run > dy || -run > dy) drawLine(data, w, px, py, qx, qy);
+        else data[yBottom * w + xBottom] = 1;
+      }
+      px = qx;
+      py = qy;
+    }
+  }
+  if (rows <= 0) return;
+
+  // Crossings per row (a difference array turned into start offsets), as in fillEdgeCollection.
+  if (rowStart.length < rows + 1) {
+    rowStart = new Int32Array(Math.max(rows + 1, rowStart.length * 2));
+    rowCursor = new Int32Array(rowStart.length);
+  }
+  const start = rowStart;
+  const cursor = rowCursor;
+  start.fill(0, 0, rows + 1);
+  for (let k = 0; k < total; k++) {
+    start[edgeY0[k] - ys]++;
+    start[edgeY1[k] - ys]--;
+  }
+  let active = 0;
+  let offset = 0;
+  for (let r = 0; r < rows; r++) {
+    active += start[r];
+    start[r] = offset;
+    cursor[r] = offset;
+    offset += active;
+  }
+  start[rows] = offset;
+  if (crossings.length < sum) crossings = new Int32Array(Math.max(sum, crossings.length * 2));
+  const xs = crossings;
+  for (let k = 0; k < total; k++) {
+    const y0 = edgeY0[k];
+    const dy = edgeY1[k] - y0;
+    const run = edgeRun[k];
+    const xTop = edgeTopX[k];
+    const dx = idiv(run * XY_ONE, dy);
+    // c's fraction is within dy of ½ (32768) when (fraction − 32769 + dy) mod 2^32 < 2dy − 1.
+    const near = dy - 32769;
+    const nearWidth = 2 * dy - 1;
+    let c = xTop * XY_ONE;
+    for (let r = y0 - ys, end = r + dy; r < end; r++) {
+      if (((c & 0xffff) + near) >>> 0 < nearWidth)
+        xs[cursor[r]++] = xTop + Math.floor((2 * (r + ys - y0) * run + dy - 1) / (2 * dy));
+      else xs[cursor[r]++] = (c + 32767) >> 16;
+      c = (c + dx) | 0;
+    }
+  }
+
+  for (let r = 0; r < rows; r++) {
+    const s = start[r];
+    const e = start[r + 1];
+    if (e - s === 2) {
+      const a = xs[s];
+      const b = xs[s + 1];
+      xs[s] = Math.min(a, b);
+      xs[s + 1] = Math.max(a, b);
+    } else if (e - s > 2) sortCrossings(xs, s, e);
+    const row = (ys + r) * w;
+    for (let i = s; i + 1 < e; i += 2) fillSpan(data, view, words, shift, row + xs[i], row + xs[i + 1] + 1);
   }
 }
 
@@ -677,9 +821,20 @@ export function fillPolyWith(
   let vertices = 0;
   for (const poly of polygons) vertices += poly.length;
   reserveEdges(vertices);
+  if (
+    (strategy === 'auto' || strategy === 'fused') &&
+    width <= FUSED_MAX_WIDTH &&
+    height <= FUSED_MAX_HEIGHT
+  ) {
+    const sum = survey(polygons, width, height);
+    if (sum >= 0 && (strategy === 'fused' || sum <= ACTIVE_EDGES_FROM * (surveyYMax - surveyYMin))) {
+      fillFused(mask.data, width, polygons, sum);
+      return mask;
+    }
+  }
   let total = 0;
   for (const poly of polygons)
     if (poly.length > 0) total = collectPolyEdges(mask.data, width, height, poly, total);
-  fillEdgeCollection(mask.data, width, height, total, strategy);
+  fillEdgeCollection(mask.data, width, height, total, strategy === 'fused' ? 'buckets' : strategy);
   return mask;
 }
