@@ -431,14 +431,16 @@ let mergedE = new Int32Array(64);
 let mergedX = new Float64Array(64);
 let enteringE = new Int32Array(64);
 let enteringKey = new Float64Array(64);
+let enterE = new Int32Array(64);
+let enterX = new Float64Array(64);
 
 /**
  * {@link fillEdgeCollection} for rows that cross many edges (many polygons, or long
  * self-intersecting ones), as OpenCV does it: an active-edge list kept sorted by x from row to row.
- * Edges rarely change order between two rows, so one insertion pass re-sorts the list, and the
- * edges entering a row are sorted among themselves and merged in: a row costs about its number of
- * crossings, where sorting it afresh costs k·log k. The crossings are the same values as there
- * (x at the entry row, then + dx per row), so are the spans.
+ * Edges rarely change order between two rows, so one insertion pass both steps and re-sorts the
+ * list, merging in the edges entering the row (sorted among themselves first): a row costs about
+ * its number of crossings, where sorting it afresh costs k·log k. The crossings are the same
+ * values as there (x at the entry row, then + dx per row), so are the spans.
  */
 function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number, ye: number): void {
   const rows = ye - ys;
@@ -452,6 +454,8 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
     mergedE = new Int32Array(cap);
     mergedX = new Float64Array(cap);
     enteringE = new Int32Array(cap);
+    enterE = new Int32Array(cap);
+    enterX = new Float64Array(cap);
   }
   // Edges by entry row (a counting sort).
   const start = rowStart;
@@ -481,32 +485,12 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
   let n = 0;
   for (let r = 0; r < rows; r++) {
     const y = ys + r;
-    // Step the active edges to row y, dropping those that ended, and restore the order.
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const e = curE[i];
-      if (y >= edgeY1[e]) continue;
-      const x = curX[i] + edgeDx[e];
-      let j = k;
-      while (j > 0 && curX[j - 1] > x) {
-        curE[j] = curE[j - 1];
-        curX[j] = curX[j - 1];
-        j--;
-      }
-      curE[j] = e;
-      curX[j] = x;
-      k++;
-    }
-    n = k;
-    // Edges entering on this row: sorted by x after the active ones (in the spare buffer's
-    // tail), then merged with them into the spare buffer.
+    // The edges entering on this row, sorted by x into enterE/enterX: many of them by the native
+    // sort of keys packing the clamped x (exact 16.16, ties in any order: they give the same
+    // spans) with their place, while keys stay below 2^53 (exact doubles).
     const s = start[r];
-    const e1 = start[r + 1];
-    if (s < e1) {
-      const m = e1 - s;
-      // Place the entering edges, sorted, at the end of the spare buffer [n, n + m): many of them
-      // by the native sort of keys packing the clamped x (exact 16.16, ties in any order: they
-      // give the same spans) with their place, while keys stay below 2^53 (exact doubles).
+    const m = start[r + 1] - s;
+    if (m > 0) {
       if (m > 32 && (hi + XY_ONE + 1) * m <= 2 ** 53) {
         if (enteringKey.length < m) enteringKey = new Float64Array(Math.max(m, 2 * enteringKey.length));
         const keys = enteringKey.subarray(0, m);
@@ -518,41 +502,68 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
         keys.sort();
         for (let i = 0; i < m; i++) {
           const e = entering[s + (keys[i] % m)];
-          nextE[n + i] = e;
-          nextX[n + i] = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
+          enterE[i] = e;
+          enterX[i] = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
         }
       } else
         for (let i = 0; i < m; i++) {
           const e = entering[s + i];
           const x = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
-          let j = n + i;
-          while (j > n && nextX[j - 1] > x) {
-            nextE[j] = nextE[j - 1];
-            nextX[j] = nextX[j - 1];
+          let j = i;
+          while (j > 0 && enterX[j - 1] > x) {
+            enterE[j] = enterE[j - 1];
+            enterX[j] = enterX[j - 1];
             j--;
           }
-          nextE[j] = e;
-          nextX[j] = x;
+          enterE[j] = e;
+          enterX[j] = x;
         }
-      // Merge from the front: the write index never passes the entering edges not yet read.
-      let a = 0;
-      let b = n;
-      const bEnd = n + m;
-      let o = 0;
-      while (a < n && b < bEnd) {
-        if (nextX[b] < curX[a]) {
-          nextE[o] = nextE[b];
-          nextX[o++] = nextX[b++];
-        } else {
-          nextE[o] = curE[a];
-          nextX[o++] = curX[a++];
+    }
+    // One pass: step the active edges to row y (dropping those that ended), merge the entering
+    // ones in by x, and restore the order by insertion (edges rarely swap between two rows).
+    let o = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      const e = curE[i];
+      if (y >= edgeY1[e]) continue;
+      const x = curX[i] + edgeDx[e];
+      while (b < m && enterX[b] < x) {
+        const xb = enterX[b];
+        let j = o;
+        while (j > 0 && nextX[j - 1] > xb) {
+          nextE[j] = nextE[j - 1];
+          nextX[j] = nextX[j - 1];
+          j--;
         }
+        nextE[j] = enterE[b];
+        nextX[j] = xb;
+        o++;
+        b++;
       }
-      while (a < n) {
-        nextE[o] = curE[a];
-        nextX[o++] = curX[a++];
+      let j = o;
+      while (j > 0 && nextX[j - 1] > x) {
+        nextE[j] = nextE[j - 1];
+        nextX[j] = nextX[j - 1];
+        j--;
       }
-      n = bEnd;
+      nextE[j] = e;
+      nextX[j] = x;
+      o++;
+    }
+    for (; b < m; b++) {
+      const xb = enterX[b];
+      let j = o;
+      while (j > 0 && nextX[j - 1] > xb) {
+        nextE[j] = nextE[j - 1];
+        nextX[j] = nextX[j - 1];
+        j--;
+      }
+      nextE[j] = enterE[b];
+      nextX[j] = xb;
+      o++;
+    }
+    n = o;
+    {
       const te = curE;
       const tx = curX;
       curE = nextE;
