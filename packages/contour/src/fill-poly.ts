@@ -289,6 +289,40 @@ function fillBetween(
 }
 
 /**
+ * Where each row's crossings go: over rows [ys, ye), the edges' crossings per row as a difference
+ * array turned into start offsets, in `rowStart` (and a copy in `rowCursor`, to fill them by).
+ * Returns the number of crossings.
+ */
+function rowOffsets(total: number, ys: number, ye: number): number {
+  const rows = ye - ys;
+  if (rowStart.length < rows + 1) {
+    rowStart = new Int32Array(Math.max(rows + 1, rowStart.length * 2));
+    rowCursor = new Int32Array(rowStart.length);
+  }
+  const start = rowStart;
+  const cursor = rowCursor;
+  start.fill(0, 0, rows + 1);
+  for (let k = 0; k < total; k++) {
+    const a = Math.max(edgeY0[k], ys);
+    const b = Math.min(edgeY1[k], ye);
+    if (a < b) {
+      start[a - ys]++;
+      start[b - ys]--;
+    }
+  }
+  let active = 0;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    active += start[r];
+    start[r] = sum;
+    cursor[r] = sum;
+    sum += active;
+  }
+  start[rows] = sum;
+  return sum;
+}
+
+/**
  * How {@link fillPoly} finds each row's spans: `buckets` computes the crossings edge by edge and
  * sorts each row ({@link fillEdgeCollection}), `active-edges` keeps them sorted from row to row
  * ({@link fillActiveEdges}), `fused` is `buckets` with the outline folded into the spans
@@ -335,31 +369,9 @@ function fillEdgeCollection(
   const rows = ye - ys;
   if (rows <= 0) return;
 
-  // Crossings per row (a difference array turned into start offsets).
-  if (rowStart.length < rows + 1) {
-    rowStart = new Int32Array(Math.max(rows + 1, rowStart.length * 2));
-    rowCursor = new Int32Array(rowStart.length);
-  }
+  const sum = rowOffsets(total, ys, ye);
   const start = rowStart;
   const cursor = rowCursor;
-  start.fill(0, 0, rows + 1);
-  for (let k = 0; k < total; k++) {
-    const a = Math.max(edgeY0[k], ys);
-    const b = Math.min(edgeY1[k], ye);
-    if (a < b) {
-      start[a - ys]++;
-      start[b - ys]--;
-    }
-  }
-  let active = 0;
-  let sum = 0;
-  for (let r = 0; r < rows; r++) {
-    active += start[r];
-    start[r] = sum;
-    cursor[r] = sum;
-    sum += active;
-  }
-  start[rows] = sum;
   if (strategy === 'active-edges' || (strategy === 'auto' && sum > ACTIVE_EDGES_FROM * rows)) {
     fillActiveEdges(data, w, total, ys, ye);
     return;
@@ -685,27 +697,9 @@ function fillFused(data: Uint8Array, w: number, polygons: Point[][], sum: number
   }
   if (rows <= 0) return;
 
-  // Crossings per row (a difference array turned into start offsets), as in fillEdgeCollection.
-  if (rowStart.length < rows + 1) {
-    rowStart = new Int32Array(Math.max(rows + 1, rowStart.length * 2));
-    rowCursor = new Int32Array(rowStart.length);
-  }
+  rowOffsets(total, ys, ys + rows);
   const start = rowStart;
   const cursor = rowCursor;
-  start.fill(0, 0, rows + 1);
-  for (let k = 0; k < total; k++) {
-    start[edgeY0[k] - ys]++;
-    start[edgeY1[k] - ys]--;
-  }
-  let active = 0;
-  let offset = 0;
-  for (let r = 0; r < rows; r++) {
-    active += start[r];
-    start[r] = offset;
-    cursor[r] = offset;
-    offset += active;
-  }
-  start[rows] = offset;
   if (crossings.length < sum) crossings = new Int32Array(Math.max(sum, crossings.length * 2));
   const xs = crossings;
   for (let k = 0; k < total; k++) {
