@@ -446,6 +446,18 @@ let enteringKey = new Float64Array(64);
 let enterE = new Int32Array(64);
 let enterX = new Float64Array(64);
 
+/** Places edge e at x into the x-sorted list `E`/`X[0 … o)` by insertion, as its element o. */
+function insertByX(E: Int32Array, X: Float64Array, o: number, e: number, x: number): void {
+  let j = o;
+  while (j > 0 && X[j - 1] > x) {
+    E[j] = E[j - 1];
+    X[j] = X[j - 1];
+    j--;
+  }
+  E[j] = e;
+  X[j] = x;
+}
+
 /**
  * {@link fillEdgeCollection} for rows that cross many edges (many polygons, or long
  * self-intersecting ones), as OpenCV does it: an active-edge list kept sorted by x from row to row.
@@ -520,15 +532,7 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
       } else
         for (let i = 0; i < m; i++) {
           const e = entering[s + i];
-          const x = edgeX[e] + (y - edgeY0[e]) * edgeDx[e];
-          let j = i;
-          while (j > 0 && enterX[j - 1] > x) {
-            enterE[j] = enterE[j - 1];
-            enterX[j] = enterX[j - 1];
-            j--;
-          }
-          enterE[j] = e;
-          enterX[j] = x;
+          insertByX(enterE, enterX, i, e, edgeX[e] + (y - edgeY0[e]) * edgeDx[e]);
         }
     }
     // One pass: step the active edges to row y (dropping those that ended), merge the entering
@@ -539,41 +543,10 @@ function fillActiveEdges(data: Uint8Array, w: number, total: number, ys: number,
       const e = curE[i];
       if (y >= edgeY1[e]) continue;
       const x = curX[i] + edgeDx[e];
-      while (b < m && enterX[b] < x) {
-        const xb = enterX[b];
-        let j = o;
-        while (j > 0 && nextX[j - 1] > xb) {
-          nextE[j] = nextE[j - 1];
-          nextX[j] = nextX[j - 1];
-          j--;
-        }
-        nextE[j] = enterE[b];
-        nextX[j] = xb;
-        o++;
-        b++;
-      }
-      let j = o;
-      while (j > 0 && nextX[j - 1] > x) {
-        nextE[j] = nextE[j - 1];
-        nextX[j] = nextX[j - 1];
-        j--;
-      }
-      nextE[j] = e;
-      nextX[j] = x;
-      o++;
+      for (; b < m && enterX[b] < x; b++) insertByX(nextE, nextX, o++, enterE[b], enterX[b]);
+      insertByX(nextE, nextX, o++, e, x);
     }
-    for (; b < m; b++) {
-      const xb = enterX[b];
-      let j = o;
-      while (j > 0 && nextX[j - 1] > xb) {
-        nextE[j] = nextE[j - 1];
-        nextX[j] = nextX[j - 1];
-        j--;
-      }
-      nextE[j] = enterE[b];
-      nextX[j] = xb;
-      o++;
-    }
+    for (; b < m; b++) insertByX(nextE, nextX, o++, enterE[b], enterX[b]);
     n = o;
     {
       const te = curE;
