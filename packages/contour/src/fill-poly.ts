@@ -417,14 +417,8 @@ function fillEdgeCollection(
   for (let r = 0; r < rows; r++) {
     const s = start[r];
     const e = start[r + 1];
-    // A row holds a handful of crossings, most often two: those are put in order inline, others
-    // by a sorting network, insertion sort or the native sort (see sort-networks.ts).
-    if (e - s === 2) {
-      const a = xs[s];
-      const b = xs[s + 1];
-      xs[s] = Math.min(a, b);
-      xs[s + 1] = Math.max(a, b);
-    } else if (e - s > 2) sortCrossings(xs, s, e);
+    // A row holds a handful of crossings, most often two (see sort-networks.ts).
+    if (e - s > 1) sortCrossings(xs, s, e);
     const row = (ys + r) * w;
     for (let i = s; i + 1 < e; i += 2)
       fillBetween(data, view, words, shift, row, w, xs[i], xs[i + 1], narrow);
@@ -696,12 +690,7 @@ function fillFused(data: Uint8Array, w: number, polygons: Point[][], sum: number
   for (let r = 0; r < rows; r++) {
     const s = start[r];
     const e = start[r + 1];
-    if (e - s === 2) {
-      const a = xs[s];
-      const b = xs[s + 1];
-      xs[s] = Math.min(a, b);
-      xs[s + 1] = Math.max(a, b);
-    } else if (e - s > 2) sortCrossings(xs, s, e);
+    if (e - s > 1) sortCrossings(xs, s, e);
     const row = (ys + r) * w;
     for (let i = s; i + 1 < e; i += 2) fillSpan(data, view, words, shift, row + xs[i], row + xs[i + 1] + 1);
   }
