@@ -281,13 +281,24 @@ describe.each(['auto', 'fused', 'buckets', 'active-edges'] as FillStrategy[])('f
     const mismatches: string[] = [];
     let drifted = 0;
     for (let t = 0; t < 24; t++) {
-      const w = 50 + Math.floor(r() * 400);
-      const h = 2000 + Math.floor(r() * 6000);
+      // The last cases are taller than 2^15 rows, beyond the fused path's limit: an edge of
+      // 60,000 rows and 7 columns ends 0.59 pixel from its line.
+      const tall = t >= 20;
+      const w = tall ? 40 : 50 + Math.floor(r() * 400);
+      const h = tall ? 60001 : 2000 + Math.floor(r() * 6000);
       const pt = (): Point => [Math.floor(r() * w), Math.floor(r() * h)];
-      const polys: Point[][] = [
-        [pt(), pt(), pt()],
-        [pt(), pt(), pt(), pt()],
-      ];
+      const polys: Point[][] = tall
+        ? [
+            [
+              [2, 0],
+              [9 + t - 20, 60000],
+              [2, 60000 - t],
+            ],
+          ]
+        : [
+            [pt(), pt(), pt()],
+            [pt(), pt(), pt(), pt()],
+          ];
       for (const poly of polys)
         for (let i = 0; i < poly.length; i++) {
           const [p, q] = [poly[i], poly[(i + 1) % poly.length]];
