@@ -619,10 +619,18 @@ function survey(polygons: Point[][], w: number, h: number): number {
  *
  * r comes from c: rounding c gives r unless c's fraction lies within `dy`/2^16 of ½, where it is
  * computed exactly as xTop + ⌊(2j·Δx + dy − 1) / 2dy⌋ on row j of the edge.
+ *
+ * `sum`, `ys` and `ye` are what {@link survey} found: the crossings and the rows they lie on.
  */
-function fillFused(data: Uint8Array, w: number, polygons: Point[][], sum: number): void {
-  const ys = surveyYMin;
-  const rows = surveyYMax - ys;
+function fillFused(
+  data: Uint8Array,
+  w: number,
+  polygons: Point[][],
+  sum: number,
+  ys: number,
+  ye: number,
+): void {
+  const rows = ye - ys;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const words = wordsOf(data);
   const shift = data.byteOffset % 8;
@@ -795,7 +803,7 @@ export function fillPolyWith(
   ) {
     const sum = survey(polygons, width, height);
     if (sum >= 0 && (strategy === 'fused' || sum <= ACTIVE_EDGES_FROM * (surveyYMax - surveyYMin))) {
-      fillFused(mask.data, width, polygons, sum);
+      fillFused(mask.data, width, polygons, sum, surveyYMin, surveyYMax);
       return mask;
     }
   }
