@@ -11,6 +11,7 @@ import {
   fillPoly,
   findContours,
   maskIou,
+  maskToPolygons,
   rle,
 } from '../dist/index.js';
 
@@ -134,6 +135,55 @@ for (const size of [512, 1024, 2048]) {
     const [ours, core, e2e] = [t.ours, t.core, t.e2e].map((ms) => ms / masks.length);
     row(`findContours ${mode}/${method} ${size}²`, ours, core, e2e);
   }
+
+  // The SimpleSeg data step as a whole: mask → external/simple contours → approxPolyDP with
+  // ε = 0.001·perimeter (→ clockwise, normalised; OpenCV's side leaves those to the caller).
+  const pipe = medians(
+    {
+      ours: () => masks.forEach((m) => maskToPolygons(m)),
+      core: () =>
+        mats.forEach((mat) => {
+          const cs = new cv.MatVector();
+          const h = new cv.Mat();
+          cv.findContours(mat, cs, h, cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE);
+          for (let i = 0; i < cs.size(); i++) {
+            const c = cs.get(i);
+            const out = new cv.Mat();
+            cv.approxPolyDP(c, out, 0.001 * cv.arcLength(c, true), true);
+            out.delete();
+            c.delete();
+          }
+          cs.delete();
+          h.delete();
+        }),
+      e2e: () =>
+        masks.forEach((m) => {
+          const mat = new cv.Mat(size, size, cv.CV_8UC1);
+          mat.data.set(m.data);
+          const cs = new cv.MatVector();
+          const h = new cv.Mat();
+          cv.findContours(mat, cs, h, cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE);
+          for (let i = 0; i < cs.size(); i++) {
+            const c = cs.get(i);
+            const out = new cv.Mat();
+            cv.approxPolyDP(c, out, 0.001 * cv.arcLength(c, true), true);
+            const d = out.data32S;
+            const pts = [];
+            for (let k = 0; k < d.length; k += 2) pts.push([d[k] / size, d[k + 1] / size]);
+            out.delete();
+            c.delete();
+          }
+          mat.delete();
+          cs.delete();
+          h.delete();
+        }),
+    },
+    runs,
+  );
+  row(
+    `maskToPolygons simpleseg ${size}²`,
+    ...[pipe.ours, pipe.core, pipe.e2e].map((ms) => ms / masks.length),
+  );
 
   const contours = masks
     .flatMap((m) => findContours(m, { mode: 'list', method: 'none' }).contours)
