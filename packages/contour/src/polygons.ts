@@ -1,4 +1,4 @@
-import { approxIndices, arcLengthFlat, contourAreaFlat } from './approx';
+import { approxKept, arcLengthFlat, contourAreaFlat, keptIndices } from './approx';
 import { ContourError } from './errors';
 import { findContoursFlat } from './find-contours';
 import { checkMask, checkMaskPixels, checkPoints, checkSize, type Mask, type Point } from './mask';
@@ -124,6 +124,9 @@ export function traceCrackBoundary(mask: Mask, sx: number, sy: number): Int32Arr
   return Int32Array.from(out);
 }
 
+/** Scratch for {@link maskToPolygons}: a simplified polygon's coordinates (grown on demand). */
+let simplified = new Float64Array(64);
+
 /**
  * Converts a binary mask to polygons: outer boundaries (Suzuki–Abe, OpenCV parity) simplified with
  * Douglas–Peucker (`approxPolyDP` parity), clockwise as seen on screen, optionally normalised to [0, 1].
@@ -176,18 +179,19 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
     const n = xy.length >> 1;
     if (opts.minArea > 0 && contourAreaFlat(xy, n) < opts.minArea) continue;
     const eps = epsilonPixels(opts.epsilon, xy, mask);
-    const kept = approxIndices(xy, n, true, eps);
+    const m = approxKept(xy, n, true, eps);
+    const kept = keptIndices();
     // Decide the direction on the simplified polygon itself: simplification can flip a thin shape.
-    const simplified = new Float64Array(kept.length * 2);
-    for (let k = 0; k < kept.length; k++) {
+    if (simplified.length < 2 * m) simplified = new Float64Array(Math.max(2 * m, 2 * simplified.length));
+    for (let k = 0; k < m; k++) {
       simplified[2 * k] = xy[2 * kept[k]];
       simplified[2 * k + 1] = xy[2 * kept[k] + 1];
     }
-    const signed = contourAreaFlat(simplified, kept.length, true);
+    const signed = contourAreaFlat(simplified, m, true);
     const reverse = signed < 0 || (signed === 0 && boundary !== 'pixel-edges');
-    const poly: Point[] = new Array(kept.length);
-    for (let k = 0; k < kept.length; k++) {
-      const i = kept[reverse ? (kept.length - k) % kept.length : k];
+    const poly: Point[] = new Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = kept[reverse ? (m - k) % m : k];
       // Division, not multiplication by a reciprocal: bit-identical to numpy's `c / [w, h]`.
       poly[k] = opts.normalize
         ? [xy[2 * i] / mask.width, xy[2 * i + 1] / mask.height]
