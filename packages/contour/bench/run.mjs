@@ -138,44 +138,36 @@ for (const size of [512, 1024, 2048]) {
 
   // The SimpleSeg data step as a whole: mask → external/simple contours → approxPolyDP with
   // ε = 0.001·perimeter (→ clockwise, normalised; OpenCV's side leaves those to the caller).
+  // `readBack`: also copy each polygon out of WASM memory, normalised, as a JS caller must.
+  const cvSimpleSeg = (mat, readBack) => {
+    const cs = new cv.MatVector();
+    const h = new cv.Mat();
+    cv.findContours(mat, cs, h, cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE);
+    for (let i = 0; i < cs.size(); i++) {
+      const c = cs.get(i);
+      const out = new cv.Mat();
+      cv.approxPolyDP(c, out, 0.001 * cv.arcLength(c, true), true);
+      if (readBack) {
+        const d = out.data32S;
+        const pts = [];
+        for (let k = 0; k < d.length; k += 2) pts.push([d[k] / size, d[k + 1] / size]);
+      }
+      out.delete();
+      c.delete();
+    }
+    cs.delete();
+    h.delete();
+  };
   const pipe = medians(
     {
       ours: () => masks.forEach((m) => maskToPolygons(m)),
-      core: () =>
-        mats.forEach((mat) => {
-          const cs = new cv.MatVector();
-          const h = new cv.Mat();
-          cv.findContours(mat, cs, h, cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE);
-          for (let i = 0; i < cs.size(); i++) {
-            const c = cs.get(i);
-            const out = new cv.Mat();
-            cv.approxPolyDP(c, out, 0.001 * cv.arcLength(c, true), true);
-            out.delete();
-            c.delete();
-          }
-          cs.delete();
-          h.delete();
-        }),
+      core: () => mats.forEach((mat) => cvSimpleSeg(mat, false)),
       e2e: () =>
         masks.forEach((m) => {
           const mat = new cv.Mat(size, size, cv.CV_8UC1);
           mat.data.set(m.data);
-          const cs = new cv.MatVector();
-          const h = new cv.Mat();
-          cv.findContours(mat, cs, h, cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE);
-          for (let i = 0; i < cs.size(); i++) {
-            const c = cs.get(i);
-            const out = new cv.Mat();
-            cv.approxPolyDP(c, out, 0.001 * cv.arcLength(c, true), true);
-            const d = out.data32S;
-            const pts = [];
-            for (let k = 0; k < d.length; k += 2) pts.push([d[k] / size, d[k + 1] / size]);
-            out.delete();
-            c.delete();
-          }
+          cvSimpleSeg(mat, true);
           mat.delete();
-          cs.delete();
-          h.delete();
         }),
     },
     runs,
