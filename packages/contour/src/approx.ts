@@ -83,7 +83,9 @@ export function approxPolyDPIndices(
       }
     }
   }
-  return keptIndices().slice(0, approxKept(points, count, closed, epsilon, isFloat));
+  // The count first: approxKept may replace the scratch storage with a larger one.
+  const n = approxKept(points, count, closed, epsilon, isFloat);
+  return keptIndices().slice(0, n);
 }
 
 /**

@@ -4,7 +4,15 @@
  * 1024×1024): identical contours and hierarchy for every mode × method, identical approxPolyDP for
  * several ε (closed and open), identical contourArea / arcLength, identical fillPoly.
  */
-import { approxPolyDP, arcLength, contourArea, findContours, type Mask, type Point } from '../src';
+import {
+  approxPolyDP,
+  approxPolyDPIndices,
+  arcLength,
+  contourArea,
+  findContours,
+  type Mask,
+  type Point,
+} from '../src';
 import { type FillStrategy, fillPolyWith } from '../src/fill-poly';
 import { maskCorpus, rng } from './helpers/masks';
 import {
@@ -119,6 +127,26 @@ describe('approxPolyDP', () => {
       }
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
+  });
+
+  test('approxPolyDPIndices keeps the same points, also on the first call with a longer curve (its scratch storage grows)', () => {
+    const r = rng(29);
+    const mismatches: string[] = [];
+    for (const n of [1000, 4000, 16000, 64000, 256000]) {
+      // A wobbly ring of radius ~8000, one point per step.
+      const curve: Point[] = [];
+      for (let i = 0; i < n; i++) {
+        const a = (2 * Math.PI * i) / n;
+        const rad = 8000 + 300 * Math.sin(13 * a) + 40 * r();
+        curve.push([Math.round(rad * Math.cos(a)), Math.round(rad * Math.sin(a))]);
+      }
+      const eps = 0.001 * arcLength(curve, true);
+      const idx = approxPolyDPIndices(Int32Array.from(curve.flat()), n, true, eps);
+      const ours = Array.from(idx, (i) => curve[i]);
+      if (JSON.stringify(ours) !== JSON.stringify(cvApproxPolyDP(cv, curve, eps, true)))
+        mismatches.push(`n ${n}: ${idx.length} indices`);
+    }
+    expect(mismatches).toEqual([]);
   });
 });
 
