@@ -45,30 +45,41 @@ const SIMPLESEG: Required<Omit<MaskToPolygonsOptions, 'preset'>> = {
   normalize: true,
 };
 
-function epsilonPixels(eps: Epsilon, xy: Int32Array, mask: Mask): number {
-  let value: number;
-  let pixels: number;
-  if (typeof eps === 'number') value = pixels = eps;
-  else if (eps && typeof eps === 'object' && 'pixels' in eps) value = pixels = eps.pixels;
-  else if (eps && typeof eps === 'object' && 'perimeter' in eps) {
-    value = eps.perimeter;
-    pixels = value * arcLengthFlat(xy, xy.length >> 1, true);
-  } else if (eps && typeof eps === 'object' && 'normalized' in eps) {
-    value = eps.normalized;
-    pixels = value * Math.min(mask.width, mask.height);
-  } else {
+/** ε as validated up front: how each contour's tolerance in pixels is found, and the value. */
+interface EpsilonRule {
+  kind: 'pixels' | 'perimeter' | 'normalized';
+  value: number;
+}
+
+/** Checks `options.epsilon` (before any contour is traced, so that an empty mask checks it too). */
+function epsilonRule(eps: Epsilon): EpsilonRule {
+  let rule: EpsilonRule;
+  if (typeof eps === 'number') rule = { kind: 'pixels', value: eps };
+  else if (eps && typeof eps === 'object' && 'pixels' in eps) rule = { kind: 'pixels', value: eps.pixels };
+  else if (eps && typeof eps === 'object' && 'perimeter' in eps)
+    rule = { kind: 'perimeter', value: eps.perimeter };
+  else if (eps && typeof eps === 'object' && 'normalized' in eps)
+    rule = { kind: 'normalized', value: eps.normalized };
+  else {
     throw new ContourError(
       'INVALID_ARGUMENT',
       `options.epsilon must be a number, { pixels }, { perimeter } or { normalized }, got ${JSON.stringify(eps)}`,
     );
   }
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+  if (typeof rule.value !== 'number' || !(rule.value >= 0) || !Number.isFinite(rule.value)) {
     throw new ContourError(
       'INVALID_ARGUMENT',
       `options.epsilon must be finite and >= 0, got ${JSON.stringify(eps)}`,
     );
   }
-  return pixels;
+  return rule;
+}
+
+/** The tolerance in pixels for one contour (flat coordinates `xy`). */
+function epsilonPixels(rule: EpsilonRule, xy: Int32Array, mask: Mask): number {
+  if (rule.kind === 'perimeter') return rule.value * arcLengthFlat(xy, xy.length >> 1, true);
+  if (rule.kind === 'normalized') return rule.value * Math.min(mask.width, mask.height);
+  return rule.value;
 }
 
 /**
@@ -172,13 +183,20 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
       `options.minArea must be a number >= 0, got ${String(opts.minArea)}`,
     );
   }
+  if (typeof opts.normalize !== 'boolean') {
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.normalize must be true or false, got ${JSON.stringify(opts.normalize)}`,
+    );
+  }
+  const epsilon = epsilonRule(opts.epsilon);
   const { contours } = findContoursFlat(mask, { mode: 'external', method: 'simple' });
   const out: Point[][] = [];
   for (const contour of contours) {
     const xy = boundary === 'pixel-edges' ? traceCrackBoundary(mask, contour[0], contour[1]) : contour;
     const n = xy.length >> 1;
     if (opts.minArea > 0 && contourAreaFlat(xy, n) < opts.minArea) continue;
-    const eps = epsilonPixels(opts.epsilon, xy, mask);
+    const eps = epsilonPixels(epsilon, xy, mask);
     const m = approxKept(xy, n, true, eps);
     const kept = keptIndices();
     // Decide the direction on the simplified polygon itself: simplification can flip a thin shape.

@@ -221,6 +221,22 @@ describe('points and ε', () => {
     expectError(() => maskToPolygons(m, { epsilon: { perimeter: -0.1 } }), 'INVALID_ARGUMENT', /epsilon/);
     expectError(() => maskToPolygons(m, { epsilon: { percent: 1 } as never }), 'INVALID_ARGUMENT', /epsilon/);
   });
+  test('maskToPolygons checks its options also when the mask has no foreground', () => {
+    const empty: Mask = { width: 3, height: 3, data: new Uint8Array(9) };
+    for (const epsilon of [-1, Number.NaN, { pixels: Number.POSITIVE_INFINITY }, { normalized: -0.01 }])
+      expectError(() => maskToPolygons(empty, { epsilon }), 'INVALID_ARGUMENT', /options\.epsilon/);
+    expectError(
+      () => maskToPolygons(empty, { epsilon: 'x' as never }),
+      'INVALID_ARGUMENT',
+      /options\.epsilon/,
+    );
+    expectError(
+      () => maskToPolygons(empty, { normalize: 'yes' as never }),
+      'INVALID_ARGUMENT',
+      /options\.normalize must be true or false, got "yes"/,
+    );
+    expectError(() => maskToPolygons(empty, { minArea: -1 }), 'INVALID_ARGUMENT', /options\.minArea/);
+  });
   test('odd-length polygon arrays', () => {
     expectError(() => rle.fromPolygon([0, 0, 1], 4, 4), 'INVALID_POINT', /even length/);
   });
