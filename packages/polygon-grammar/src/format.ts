@@ -36,7 +36,14 @@ export function pythonFloatRepr(v: number): string {
   return s.includes('.') ? s : `${s}.0`;
 }
 
-function checkOptions(opts: FormatOptions): { style: 'python' | 'fixed'; decimals: number } {
+/**
+ * Checks format options (every formatter does, before looking at its input, so that an empty
+ * input checks them too) and fills in the defaults.
+ * @throws GrammarError `INVALID_ARGUMENT` naming the option.
+ */
+export function checkFormatOptions(opts: FormatOptions): { style: 'python' | 'fixed'; decimals: number } {
+  if (opts === null || typeof opts !== 'object')
+    throw new GrammarError('INVALID_ARGUMENT', 'options must be an object { style?, decimals? }');
   const style = opts.style ?? 'python';
   const decimals = opts.decimals ?? 3;
   if (style !== 'python' && style !== 'fixed')
@@ -55,7 +62,7 @@ function checkOptions(opts: FormatOptions): { style: 'python' | 'fixed'; decimal
  * @throws GrammarError `INVALID_NUMBER` for NaN/∞.
  */
 export function formatNumber(v: number, opts: FormatOptions = {}, where = 'value'): string {
-  const { style, decimals } = checkOptions(opts);
+  const { style, decimals } = checkFormatOptions(opts);
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new GrammarError('INVALID_NUMBER', `${where} must be a finite number, got ${String(v)}`);
   const scale = 10 ** decimals;
@@ -79,11 +86,13 @@ function point(p: Point, opts: FormatOptions, where: string): string {
 
 /** `[x, y]`. @example formatPoint([0.5, 0.25]); // → '[0.5, 0.25]' */
 export function formatPoint(p: Point, opts: FormatOptions = {}): string {
+  checkFormatOptions(opts);
   return point(p, opts, 'point');
 }
 
 /** `[x1, y1, x2, y2]`. @example formatBox([0.1, 0.2, 0.3, 0.4], { style: 'fixed' }); // → '[0.100, 0.200, 0.300, 0.400]' */
 export function formatBox(b: Box, opts: FormatOptions = {}): string {
+  checkFormatOptions(opts);
   if (!Array.isArray(b) || b.length !== 4)
     throw new GrammarError('INVALID_ARGUMENT', `box must be [x1, y1, x2, y2], got ${JSON.stringify(b)}`);
   return list(b.map((v, i) => formatNumber(v, opts, `box[${i}]`)));
@@ -91,6 +100,7 @@ export function formatBox(b: Box, opts: FormatOptions = {}): string {
 
 /** `[[x, y], [x, y], ...]`. @example formatPolygon([[0, 0], [1, 0], [1, 1]]); // → '[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]' */
 export function formatPolygon(points: Point[], opts: FormatOptions = {}): string {
+  checkFormatOptions(opts);
   if (!Array.isArray(points)) throw new GrammarError('INVALID_ARGUMENT', 'points must be an array of [x, y]');
   return list(points.map((p, i) => point(p, opts, `points[${i}]`)));
 }
@@ -100,6 +110,7 @@ export function formatPolygon(points: Point[], opts: FormatOptions = {}): string
  * @example formatPolygons([[[0.0051, 0.008], [0.1555, 0.4165]]]); // → '[[[0.005, 0.008], [0.156, 0.416]]]'
  */
 export function formatPolygons(polygons: Point[][], opts: FormatOptions = {}): string {
+  checkFormatOptions(opts);
   if (!Array.isArray(polygons))
     throw new GrammarError('INVALID_ARGUMENT', 'polygons must be an array of polygons');
   return list(

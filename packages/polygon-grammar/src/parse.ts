@@ -27,6 +27,33 @@ export interface ParseOptions {
   clampTolerance?: number;
 }
 
+const KINDS: readonly LocationKind[] = ['point', 'bbox', 'polygon', 'polygons'];
+
+/**
+ * Checks parse options before any text is read (so that text without a location checks them too).
+ * @throws GrammarError `INVALID_ARGUMENT` naming the option.
+ */
+export function checkParseOptions(opts: ParseOptions): void {
+  if (opts === null || typeof opts !== 'object')
+    throw new GrammarError('INVALID_ARGUMENT', 'options must be an object { kind?, mode?, clampTolerance? }');
+  if (opts.mode !== undefined && opts.mode !== 'strict' && opts.mode !== 'tolerant') {
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `mode must be 'strict' or 'tolerant', got ${String(opts.mode)}`,
+    );
+  }
+  if (opts.kind !== undefined && !KINDS.includes(opts.kind)) {
+    throw new GrammarError('INVALID_ARGUMENT', `kind must be ${KINDS.join(', ')}, got ${String(opts.kind)}`);
+  }
+  const tol = opts.clampTolerance;
+  if (tol !== undefined && (typeof tol !== 'number' || !(tol >= 0) || !Number.isFinite(tol))) {
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `clampTolerance must be a finite number >= 0, got ${String(tol)}`,
+    );
+  }
+}
+
 type Node = { offset: number; items: Array<Node | Num> };
 type Num = { offset: number; value: number };
 const isNum = (x: Node | Num): x is Num => 'value' in x;
@@ -336,13 +363,8 @@ export function parseLocationWithRepairs(
   opts: ParseOptions = {},
 ): { location: Location; repairs: Repair[] } {
   checkText(text);
+  checkParseOptions(opts);
   const tolerant = opts.mode === 'tolerant';
-  if (opts.mode !== undefined && opts.mode !== 'strict' && opts.mode !== 'tolerant') {
-    throw new GrammarError(
-      'INVALID_ARGUMENT',
-      `mode must be 'strict' or 'tolerant', got ${String(opts.mode)}`,
-    );
-  }
   let start = 0;
   if (tolerant) while (start < text.length && /\s/.test(text[start])) start++;
   if (start >= text.length) throw new GrammarError('EMPTY', 'empty text', start);
@@ -386,6 +408,7 @@ export interface ExtractedLocation {
  */
 export function extractLocations(answer: string, opts: ParseOptions = {}): ExtractedLocation[] {
   checkText(answer);
+  checkParseOptions(opts);
   const tolerant = (opts.mode ?? 'tolerant') === 'tolerant';
   const out: ExtractedLocation[] = [];
   let i = answer.indexOf('[');

@@ -1,7 +1,7 @@
 import polylabel from '@mapbox/polylabel';
 import { approxPolyDP } from '@seglang/contour';
 import { GrammarError } from './errors';
-import { type FormatOptions, formatBox, formatPoint, formatPolygons } from './format';
+import { checkFormatOptions, type FormatOptions, formatBox, formatPoint, formatPolygons } from './format';
 import type { Box, Point } from './location';
 
 /** The public SimpleSeg data script's question templates (text → mask). */
@@ -202,7 +202,24 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
     );
   if (opts === null || typeof opts !== 'object')
     throw new GrammarError('INVALID_ARGUMENT', 'options must be an object');
-  const random = seededRandom(opts.seed ?? 0);
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(seed))
+    throw new GrammarError('INVALID_ARGUMENT', `options.seed must be an integer, got ${String(seed)}`);
+  const templateList = (xs: unknown, where: string): void => {
+    if (!Array.isArray(xs) || xs.length === 0 || xs.some((t) => typeof t !== 'string'))
+      throw new GrammarError('INVALID_ARGUMENT', `${where} must be a non-empty array of strings`);
+  };
+  if (opts.answers !== undefined) templateList(opts.answers, 'options.answers');
+  if (opts.templates !== undefined) {
+    if (opts.templates === null || typeof opts.templates !== 'object')
+      throw new GrammarError('INVALID_ARGUMENT', 'options.templates must be an object of task → templates');
+    for (const [task, list] of Object.entries(opts.templates))
+      if (list !== undefined) templateList(list, `options.templates.${task}`);
+  }
+  if (opts.tasks !== undefined && !Array.isArray(opts.tasks))
+    throw new GrammarError('INVALID_ARGUMENT', 'options.tasks must be an array of task names');
+  checkFormatOptions(opts);
+  const random = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const hasPolygons = !!target.polygons && target.polygons.flat().length > 0;
   // Weak labels only for what the target does not give (the pole of inaccessibility is not free).

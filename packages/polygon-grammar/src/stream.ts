@@ -1,5 +1,5 @@
 import type { Location, Point } from './location';
-import { type ParseOptions, parseLocationWithRepairs, type Repair } from './parse';
+import { checkParseOptions, type ParseOptions, parseLocationWithRepairs, type Repair } from './parse';
 
 /** A point completed while streaming: `part` is its polygon's index (0 outside a list of polygons). */
 export interface StreamPointEvent {
@@ -25,6 +25,7 @@ export interface StreamParser {
  * p.push('2], [0.3'); // → [{ type: 'point', point: [0.1, 0.2], part: 0, index: 0 }]
  */
 export function createStreamParser(opts: ParseOptions = {}): StreamParser {
+  checkParseOptions(opts);
   let text = '';
   let started = -1;
   let depth = 0;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   formatBox,
+  formatLocation,
   formatNumber,
   formatPoint,
   formatPolygon,
@@ -113,4 +114,17 @@ test('bad input to the formatters → GrammarError naming the value', () => {
   expect(() => formatPoint([0.5, 0.5], { decimals: -1 })).toThrow(
     expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
   );
+});
+
+test('format options are checked also for an empty input', () => {
+  const bad = expect.objectContaining({
+    code: 'INVALID_ARGUMENT',
+    message: expect.stringMatching(/style|decimals|options/),
+  });
+  expect(() => formatPolygons([], { style: 'sci' as never })).toThrow(bad);
+  expect(() => formatPolygons([[]], { decimals: 1.5 })).toThrow(bad);
+  expect(() => formatPolygon([], { decimals: 16 })).toThrow(bad);
+  expect(() => formatLocation({ kind: 'polygons', polygons: [] }, { style: 'sci' as never })).toThrow(bad);
+  expect(() => formatPolygons([], null as never)).toThrow(bad);
+  expect(formatPolygons([], { style: 'fixed', decimals: 2 })).toBe('[]');
 });

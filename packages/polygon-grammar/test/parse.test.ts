@@ -200,4 +200,27 @@ describe('bad input → GrammarError with code and offset, never a hang', () => 
   test('non-string input', () => {
     expect(() => parseLocation(42 as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+  test('options are checked before any text is read, also where the text holds no location', () => {
+    const bad: [object, RegExp][] = [
+      [{ mode: 'lenient' }, /mode must be 'strict' or 'tolerant', got lenient/],
+      [{ kind: 'mask' }, /kind must be point, bbox, polygon, polygons, got mask/],
+      [{ clampTolerance: -0.1 }, /clampTolerance must be a finite number >= 0, got -0.1/],
+      [{ clampTolerance: Number.NaN }, /clampTolerance .* got NaN/],
+    ];
+    const text = '[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]';
+    for (const [opts, message] of bad) {
+      const expected = expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(message),
+      });
+      expect(() => parseLocation(text, opts)).toThrow(expected);
+      expect(() => extractLocations('no location here', opts)).toThrow(expected);
+      expect(() => createStreamParser(opts)).toThrow(expected);
+    }
+    expect(() => extractLocations('x', null as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    // Valid options still parse.
+    expect(parseLocation(text, { kind: 'polygon', mode: 'strict', clampTolerance: 0 }).kind).toBe('polygon');
+  });
 });

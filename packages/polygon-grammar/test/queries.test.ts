@@ -99,6 +99,25 @@ test('tasks whose inputs are missing are skipped, or rejected when asked for', (
   expect(() => buildQueries({ text: 'a cat' }, { tasks: ['mask2mask' as never] })).toThrow(/unknown task/);
 });
 
+test('bad options are refused with the option named, not a crash while filling templates', () => {
+  const target = { text: 'a cat', bbox: [0.1, 0.2, 0.3, 0.4] as [number, number, number, number] };
+  const refused = (opts: object, message: RegExp) =>
+    expect(() => buildQueries(target, opts)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) }),
+    );
+  refused({ seed: Number.NaN }, /options\.seed must be an integer, got NaN/);
+  refused({ seed: 1.5 }, /options\.seed/);
+  refused({ answers: [] }, /options\.answers must be a non-empty array of strings/);
+  refused({ answers: [42] }, /options\.answers/);
+  refused({ templates: { text2bbox: [] } }, /options\.templates\.text2bbox must be a non-empty array/);
+  refused({ templates: 'x' }, /options\.templates must be an object/);
+  refused({ tasks: 'text2bbox' }, /options\.tasks must be an array/);
+  refused({ decimals: 20 }, /decimals/);
+  // Also when no task is built.
+  expect(() => buildQueries(target, { tasks: [], seed: Number.NaN })).toThrow(/options\.seed/);
+  expect(buildQueries(target, { seed: -3 }).length).toBe(2);
+});
+
 describe('token budget with the real Qwen3 tokenizer', () => {
   const tokenizer = qwen3();
   const mask: Mask = { width: 400, height: 300, data: new Uint8Array(400 * 300) };
