@@ -28,6 +28,27 @@ export function checkNumbers(
       bad(`${name}[${i}] must be a finite number, got ${String(xs[i])}`);
 }
 
+/**
+ * Reward weights: an object of finite numbers, each named in `names` when given (a misspelt
+ * component would otherwise be silently weighted 0, and a NaN weight would make every reward NaN).
+ */
+export function checkWeights(value: unknown, name: string, names?: readonly string[]): void {
+  checkObject(value, name);
+  for (const [k, w] of Object.entries(value as object)) {
+    if (names && !names.includes(k))
+      bad(`${name}.${k} is not a component; the components are ${names.join(', ')}`);
+    if (typeof w !== 'number' || !Number.isFinite(w))
+      bad(`${name}.${k} must be a finite number, got ${String(w)}`);
+  }
+}
+
+/** A number in [0, 1]. */
+export function checkUnit(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0) || v > 1)
+    bad(`${name} must be a number in [0, 1], got ${String(v)}`);
+  return v as number;
+}
+
 export function checkPoints(value: unknown, name: string): asserts value is Point[] {
   if (!Array.isArray(value)) bad(`${name} must be an array of [x, y] points`);
   const pts = value as unknown[];

@@ -1,4 +1,9 @@
+import { checkObject } from './check';
 import { RewardError } from './errors';
+
+const refuse = (message: string): never => {
+  throw new RewardError('INVALID_ARGUMENT', message);
+};
 
 function checkGroups(rewards: ArrayLike<number>, groupSize: number): void {
   if (!Number.isInteger(groupSize) || groupSize < 1)
@@ -30,7 +35,8 @@ function groupMoments(rewards: ArrayLike<number>, start: number, n: number): { m
 /**
  * GRPO group advantages: rewards come in consecutive groups of `groupSize` rollouts of one prompt;
  * each advantage is `(r − mean_group) / (std_group + ε)` (or `r − mean_group` without `normalizeStd`).
- * std is unbiased (n − 1), as torch.std.
+ * std is unbiased (n − 1), as torch.std. Where std + ε is 0 (equal rewards with ε = 0) the
+ * advantage is 0, not NaN.
  * @example groupAdvantages([1, 0, 0, 1], 2); // → [0.7071…, −0.7071…, −0.7071…, 0.7071…]
  */
 export function groupAdvantages(
@@ -39,13 +45,17 @@ export function groupAdvantages(
   opts: { normalizeStd?: boolean; epsilon?: number } = {},
 ): Float64Array {
   checkGroups(rewards, groupSize);
+  checkObject(opts, 'options');
   const normalize = opts.normalizeStd ?? true;
   const eps = opts.epsilon ?? 1e-6;
+  if (typeof normalize !== 'boolean') refuse(`normalizeStd must be true or false, got ${String(normalize)}`);
+  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
+    refuse(`epsilon must be a finite number >= 0, got ${String(eps)}`);
   const out = new Float64Array(rewards.length);
   for (let g = 0; g < rewards.length; g += groupSize) {
     const { mean, std } = groupMoments(rewards, g, groupSize);
-    for (let i = 0; i < groupSize; i++)
-      out[g + i] = normalize ? (rewards[g + i] - mean) / (std + eps) : rewards[g + i] - mean;
+    const scale = normalize ? std + eps : 1;
+    for (let i = 0; i < groupSize; i++) out[g + i] = scale > 0 ? (rewards[g + i] - mean) / scale : 0;
   }
   return out;
 }
@@ -78,8 +88,17 @@ export function gspoObjective(
   advantage: number,
   opts: { clipLow?: number; clipHigh?: number } = {},
 ) {
+  checkObject(opts, 'options');
+  if (typeof ratio !== 'number' || !(ratio >= 0) || !Number.isFinite(ratio))
+    refuse(`ratio must be a finite number >= 0, got ${String(ratio)}`);
+  if (typeof advantage !== 'number' || !Number.isFinite(advantage))
+    refuse(`advantage must be a finite number, got ${String(advantage)}`);
   const low = opts.clipLow ?? 3e-4;
   const high = opts.clipHigh ?? 4e-4;
+  if (typeof low !== 'number' || !(low >= 0 && low <= 1))
+    refuse(`clipLow must be a number in [0, 1], got ${String(low)}`);
+  if (typeof high !== 'number' || !(high >= 0) || !Number.isFinite(high))
+    refuse(`clipHigh must be a finite number >= 0, got ${String(high)}`);
   const clippedRatio = Math.min(Math.max(ratio, 1 - low), 1 + high);
   const unclipped = ratio * advantage;
   const clipped = clippedRatio * advantage;

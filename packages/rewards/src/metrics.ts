@@ -1,5 +1,5 @@
 import { type CocoRle, type Mask, type Point, rle } from '@seglang/contour';
-import { checkMaskArg, checkNumbers, checkPoints, checkPolygons } from './check';
+import { checkMaskArg, checkNumbers, checkObject, checkPoints, checkPolygons, checkUnit } from './check';
 import { RewardError } from './errors';
 
 /** A prediction or ground truth for the meter: a mask, a COCO RLE, or null for "no target". */
@@ -28,7 +28,18 @@ export class ReferringSegmentationMeter {
   private noTargetHit = 0;
   private target = 0;
   private targetHit = 0;
-  constructor(private readonly opts: { referenceCompatible?: boolean; thresholds?: number[] } = {}) {}
+  constructor(private readonly opts: { referenceCompatible?: boolean; thresholds?: number[] } = {}) {
+    checkObject(opts, 'options');
+    if (opts.referenceCompatible !== undefined && typeof opts.referenceCompatible !== 'boolean')
+      throw new RewardError(
+        'INVALID_ARGUMENT',
+        `referenceCompatible must be true or false, got ${String(opts.referenceCompatible)}`,
+      );
+    if (opts.thresholds !== undefined) {
+      checkNumbers(opts.thresholds, 'thresholds');
+      opts.thresholds.forEach((t, i) => checkUnit(`thresholds[${i}]`, t));
+    }
+  }
 
   /** Adds one sample; `null` or an empty mask means "no target". Returns the sample's IoU. */
   add(prediction: Region, groundTruth: Region): number {
@@ -135,7 +146,13 @@ export function recAccuracy(
       'INVALID_ARGUMENT',
       `${predictions.length} predictions for ${groundTruths.length} ground truths`,
     );
-  const t = opts.threshold ?? 0.5;
+  checkObject(opts, 'options');
+  const t = checkUnit('threshold', opts.threshold ?? 0.5);
+  if (opts.inclusive !== undefined && typeof opts.inclusive !== 'boolean')
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `inclusive must be true or false, got ${String(opts.inclusive)}`,
+    );
   let hit = 0;
   predictions.forEach((p, i) => {
     if (!p) return;

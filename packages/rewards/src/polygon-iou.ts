@@ -1,6 +1,6 @@
 import type { Point } from '@seglang/polygon-grammar';
 import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
-import { checkPolygons } from './check';
+import { checkObject, checkPolygons, checkUnit } from './check';
 import { RewardError } from './errors';
 import type { RewardResult } from './result';
 import { predictedPolygons } from './simpleseg';
@@ -50,7 +50,8 @@ export function polygonIouReward(
   groundTruth: Point[][],
   opts: { threshold?: number } = {},
 ): RewardResult & { iou: number } {
-  const threshold = opts.threshold ?? 0.5;
+  checkObject(opts, 'options');
+  const threshold = checkUnit('threshold', opts.threshold ?? 0.5);
   const parts = predictedPolygons(response);
   if (!parts) return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
   let iou: number;

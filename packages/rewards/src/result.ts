@@ -1,4 +1,4 @@
-import { checkObject } from './check';
+import { checkObject, checkWeights } from './check';
 import { RewardError } from './errors';
 
 /** Every reward returns its value and why, so a user can see why a rollout scored 0. */
@@ -15,7 +15,7 @@ export function combineRewards(
   weights: Record<string, number>,
 ): RewardResult {
   checkObject(components, 'components');
-  checkObject(weights, 'weights');
+  checkWeights(weights, 'weights');
   let value = 0;
   const values: Record<string, number> = {};
   const reasons: string[] = [];

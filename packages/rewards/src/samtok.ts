@@ -1,5 +1,6 @@
 import { parseMaskWords } from '@seglang/rq-tokenizer';
-import { checkObject } from './check';
+import { checkObject, checkWeights } from './check';
+import { RewardError } from './errors';
 import { combineRewards, type RewardResult } from './result';
 
 const words = (text: string) =>
@@ -42,6 +43,11 @@ export function noTargetReward(response: string, groundTruthText = 'No target.')
 
 /** 0 when any mask word (`<|mt_dddd|>`) occurs more than `maxRepeats` (3) times, else 1. */
 export function nonRepeatReward(text: string, maxRepeats = 3): RewardResult {
+  if (!Number.isInteger(maxRepeats) || maxRepeats < 0)
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `maxRepeats must be an integer >= 0, got ${String(maxRepeats)}`,
+    );
   if (typeof text !== 'string') return { value: 0, reason: 'text is not a string' };
   const counts = new Map<string, number>();
   for (const m of text.matchAll(/<\|mt_\d{4}\|>/g)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
@@ -93,6 +99,13 @@ export function samtokReward(
   } = {},
 ) {
   checkObject(config, 'config');
+  if (config.weights !== undefined)
+    checkWeights(config.weights, 'config.weights', ['accuracy', 'format', 'thinkRepeat', 'answerRepeat']);
+  if (config.noTargetText !== undefined && typeof config.noTargetText !== 'string')
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `config.noTargetText must be a string, got ${String(config.noTargetText)}`,
+    );
   const weights = { accuracy: 1, format: 1, thinkRepeat: 1, answerRepeat: 1, ...config.weights };
   return (response: string, groundTruth: string): RewardResult => {
     const text = typeof response === 'string' ? response : '';

@@ -8,7 +8,7 @@ import {
   stringToCounts,
 } from '@seglang/contour';
 import { extractLocations, type Point } from '@seglang/polygon-grammar';
-import { checkObject, checkPolygons } from './check';
+import { checkObject, checkPolygons, checkUnit, checkWeights } from './check';
 import { RewardError } from './errors';
 import { type PreparedGroundTruth, prepareGroundTruth, type SimplesegGroundTruth } from './ground-truth';
 import { combineRewards, type RewardResult } from './result';
@@ -113,10 +113,14 @@ export interface MaskIouOptions {
   scale?: number;
 }
 
-function checkUnit(name: string, v: unknown, max = 1): number {
-  if (typeof v !== 'number' || !(v >= 0) || v > max)
-    throw new RewardError('INVALID_ARGUMENT', `${name} must be a number in [0, ${max}], got ${String(v)}`);
-  return v;
+/** Checks mask-IoU options, filling in the defaults. */
+function maskIouOptions(opts: MaskIouOptions): { threshold: number; scale: number } {
+  checkObject(opts, 'options');
+  const threshold = checkUnit('threshold', opts.threshold ?? 0.5);
+  const scale = opts.scale ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale))
+    throw new RewardError('INVALID_ARGUMENT', `scale must be a finite number, got ${String(scale)}`);
+  return { threshold, scale };
 }
 
 /**
@@ -133,8 +137,7 @@ export function maskIouReward(
   analysis?: ResponseAnalysis,
 ): RewardResult & { iou: number } {
   const gt = prepareGroundTruth(groundTruth);
-  const threshold = checkUnit('threshold', opts.threshold ?? 0.5);
-  const scale = opts.scale ?? 1;
+  const { threshold, scale } = maskIouOptions(opts);
   const { pred } = analysis ?? analyse(response, gt);
   if (!pred) return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
   const { intersection, union } = runsIntersectionUnion(pred, gt.runs);
@@ -165,13 +168,21 @@ export function centroidDistanceReward(
   return { value, reason: `centroid offset (${dx.toFixed(4)}, ${dy.toFixed(4)}) of the image size` };
 }
 
+const LOCATION_KINDS: readonly string[] = ['point', 'bbox', 'polygon', 'polygons'];
+
 /** 1 when the response holds a location of the expected kind in the strict grammar, else 0. */
 export function formatReward(
   response: string,
   opts: { kind?: 'point' | 'bbox' | 'polygon' | 'polygons' } = {},
 ): RewardResult {
-  if (typeof response !== 'string') return { value: 0, reason: 'response is not a string' };
+  checkObject(opts, 'options');
   const kind = opts.kind ?? 'polygons';
+  if (!LOCATION_KINDS.includes(kind))
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `kind must be ${LOCATION_KINDS.join(', ')}, got ${String(kind)}`,
+    );
+  if (typeof response !== 'string') return { value: 0, reason: 'response is not a string' };
   const found = extractLocations(response, { mode: 'strict' }).filter((l) => l.location.kind === kind);
   return found.length > 0
     ? { value: 1, reason: `a well-formed ${kind}` }
@@ -196,6 +207,8 @@ export function lengthPenalty(response: string, opts: { maxChars: number }): Rew
   };
 }
 
+const SIMPLESEG_COMPONENTS = ['iou', 'centroid', 'format', 'length'] as const;
+
 export interface SimplesegRewardConfig extends MaskIouOptions {
   /** Component weights (default: iou 1, centroid 1, format 1, length 0). */
   weights?: Partial<Record<'iou' | 'centroid' | 'format' | 'length', number>>;
@@ -212,6 +225,10 @@ export interface SimplesegRewardConfig extends MaskIouOptions {
  */
 export function simplesegReward(config: SimplesegRewardConfig = {}) {
   checkObject(config, 'config');
+  // Everything is checked here, once, rather than on the first rollout.
+  maskIouOptions(config);
+  if (config.weights !== undefined) checkWeights(config.weights, 'config.weights', SIMPLESEG_COMPONENTS);
+  if (config.maxChars !== undefined) lengthPenalty('', { maxChars: config.maxChars });
   const weights = { iou: 1, centroid: 1, format: 1, length: 0, ...config.weights };
   return (response: string, groundTruth: SimplesegGroundTruth | PreparedGroundTruth): RewardResult => {
     const gt = prepareGroundTruth(groundTruth);
