@@ -234,6 +234,7 @@ export function formatMaskAnswer(
 ): string {
   if (!Array.isArray(masks))
     throw new RqError('INVALID_ARGUMENT', 'masks must be an array of { codes, label, box? }');
+  vocabulary(opts); // checked also when there are no masks
   masks.forEach((m, i) => {
     if (m === null || typeof m !== 'object' || typeof m.label !== 'string')
       throw new RqError('INVALID_ARGUMENT', `masks[${i}] must be { codes, label: string, box? }`);

@@ -158,6 +158,12 @@ export function trainResidualQuantizer(
   d: number,
   opts: TrainOptions = {},
 ): { quantizer: ResidualQuantizer; report: TrainReport } {
+  if (opts === null || typeof opts !== 'object')
+    throw new RqError('INVALID_ARGUMENT', 'options must be an object');
+  if (opts.seed !== undefined && !Number.isInteger(opts.seed))
+    throw new RqError('INVALID_ARGUMENT', `seed must be an integer, got ${String(opts.seed)}`);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function')
+    throw new RqError('INVALID_ARGUMENT', 'onProgress must be a function (done, total) => void');
   const levels = opts.levels ?? 2;
   const k = opts.codebookSize ?? 256;
   const method = opts.method ?? 'kmeans';

@@ -107,6 +107,10 @@ describe('answers', () => {
   });
   test('No target.', () => {
     expect(formatMaskAnswer([])).toBe('No target.');
+    // Options are checked even when there is no mask to write.
+    expect(() => formatMaskAnswer([], { codebookSize: 0 })).toThrow(
+      /codebookSize must be a positive integer/,
+    );
     expect(parseMaskAnswer('No target.')).toEqual({ noTarget: true, masks: [] });
     expect(parseMaskAnswer('I see nothing')).toEqual({ noTarget: false, masks: [] });
   });

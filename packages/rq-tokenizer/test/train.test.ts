@@ -118,4 +118,15 @@ test('bad input', () => {
   expect(() =>
     trainResidualQuantizer(new Float32Array(8), 4, 2, { codebookSize: 2, method: 'sgd' as never }),
   ).toThrow(/method/);
+  // Options that would otherwise be ignored or crash deep inside.
+  const data = new Float32Array(8);
+  expect(() => trainResidualQuantizer(data, 4, 2, { codebookSize: 2, seed: Number.NaN })).toThrow(
+    expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'seed must be an integer, got NaN' }),
+  );
+  expect(() => trainResidualQuantizer(data, 4, 2, null as never)).toThrow(
+    expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'options must be an object' }),
+  );
+  expect(() => trainResidualQuantizer(data, 4, 2, { codebookSize: 2, onProgress: 1 as never })).toThrow(
+    /onProgress must be a function/,
+  );
 });
