@@ -19,6 +19,8 @@ export async function boxesToPolygons(
     throw new SamError('INVALID_ARGUMENT', 'predictor must be a SamPredictor');
   if (!Array.isArray(boxes))
     throw new SamError('INVALID_PROMPT', 'boxes must be an array of [x1, y1, x2, y2]');
+  // The polygon options are checked before any model runs (maskToPolygons checks them on an empty mask too).
+  maskToPolygons({ width: 0, height: 0, data: new Uint8Array(0) }, polygonOptions);
   await predictor.setImage(image);
   const out: Point[][][] = [];
   for (const box of boxes) {

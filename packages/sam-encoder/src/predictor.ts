@@ -105,6 +105,11 @@ export class SamPredictor {
     if (!prompt || typeof prompt !== 'object')
       throw new SamError('INVALID_PROMPT', 'prompt must be an object');
     const scaled = scalePrompt(prompt, f.width, f.height);
+    if (prompt.multimask !== undefined && typeof prompt.multimask !== 'boolean')
+      throw new SamError(
+        'INVALID_PROMPT',
+        `multimask must be true or false, got ${String(prompt.multimask)}`,
+      );
     if (prompt.maskInput !== undefined) {
       if (this.layout !== 'samexporter')
         throw new SamError(

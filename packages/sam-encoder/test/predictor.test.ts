@@ -115,6 +115,18 @@ describe.each(RUNTIMES)('%s', (_name, ort) => {
       });
       expect(polygonsToMask(exact[0], W, H)).toEqual(first);
     });
+    test('bad options are refused before any model runs', async () => {
+      const image = solid(W, H, COLOUR);
+      await expect(boxesToPolygons(sam, image, [], { epsilon: -1 })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/options\.epsilon/),
+      });
+      await sam.setImage(image);
+      await expect(sam.predict({ points: [[10, 10]], multimask: 'no' as never })).rejects.toMatchObject({
+        code: 'INVALID_PROMPT',
+        message: 'multimask must be true or false, got no',
+      });
+    });
   });
 
   test('samexporter: mask_input is added to the logits when given', async () => {
