@@ -2,7 +2,7 @@ import { seededRandom } from '@seglang/polygon-grammar';
 import { RuntimeError } from './errors';
 
 export interface SamplingOptions {
-  /** 0 or undefined with no topK/topP: greedy. Default: greedy. */
+  /** 0 or undefined (the default): greedy, and topK/topP have no effect (as at vLLM's temperature 0). */
   temperature?: number;
   /** Keep the k most likely tokens (0 = off). */
   topK?: number;
@@ -27,6 +27,7 @@ export function checkSampling(o: SamplingOptions): void {
   if (o.topP !== undefined && !(o.topP > 0 && o.topP <= 1)) bad('topP must be in (0, 1]', o.topP);
   if (o.repetitionPenalty !== undefined && !(o.repetitionPenalty > 0 && Number.isFinite(o.repetitionPenalty)))
     bad('repetitionPenalty must be a finite number > 0', o.repetitionPenalty);
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) bad('seed must be an integer', o.seed);
 }
 
 /**

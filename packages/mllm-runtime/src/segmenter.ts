@@ -13,6 +13,7 @@ import type { ChatMessage } from './chat';
 import { RuntimeError } from './errors';
 import { checkImage, type RgbImage } from './image';
 import { QwenVlModel } from './model';
+import { checkSampling } from './sampling';
 import type { GenerateOptions, GenerateResult, TextGenerator } from './types';
 
 export interface SegmenterOptions {
@@ -80,6 +81,16 @@ export class Segmenter {
         'INVALID_ARGUMENT',
         "kind 'samtok' needs options.samtok (a SamTok from @seglang/sam-encoder)",
       );
+    // The rest is checked here too, not on the first image.
+    if (o.instruction !== undefined && typeof o.instruction !== 'function')
+      throw new RuntimeError('INVALID_ARGUMENT', 'instruction must be a function (prompt) => text');
+    if (
+      o.constrain !== undefined &&
+      typeof o.constrain !== 'boolean' &&
+      (o.constrain === null || typeof o.constrain !== 'object')
+    )
+      throw new RuntimeError('INVALID_ARGUMENT', 'constrain must be true, false or constraint options');
+    if (o.generation !== undefined) checkSampling(o.generation);
   }
 
   async segment(

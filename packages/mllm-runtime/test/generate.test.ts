@@ -193,6 +193,12 @@ describe('errors', () => {
     await expect(model.generate({ messages: textChat, topP: 2 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
+    await expect(
+      model.generate({ messages: textChat, temperature: 1, seed: Number.NaN }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: 'seed must be an integer, got NaN',
+    });
     await expect(model.generate({ messages: [] })).rejects.toMatchObject({ code: 'INVALID_PROMPT' });
   });
 

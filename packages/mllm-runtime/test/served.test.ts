@@ -335,5 +335,13 @@ describe('Segmenter', () => {
     await expect(new Segmenter({ model, kind: 'simpleseg' }).segment(image, ' ')).rejects.toMatchObject({
       code: 'INVALID_PROMPT',
     });
+    // Options are checked when the segmenter is built, not on the first image.
+    const refused = (o: object, message: RegExp) =>
+      expect(() => new Segmenter({ model, kind: 'simpleseg', ...o })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) }),
+      );
+    refused({ instruction: 'Segment {x}' }, /instruction must be a function/);
+    refused({ constrain: 'yes' }, /constrain must be true, false or constraint options/);
+    refused({ generation: { temperature: -1 } }, /temperature must be a finite number ≥ 0, got -1/);
   });
 });
