@@ -9,7 +9,7 @@ import { drawOverlay } from './overlay';
 
 const number = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
   return n;
 };
 

@@ -160,6 +160,10 @@ describe('errors: one line, exit 1 for bad input, 2 for usage', () => {
     expect(run('frobnicate').code).toBe(2);
     expect(run('text2mask', '[[0.1, 0.1]]').code).toBe(2);
     expect(run('overlay', '--image', SAMPLE, '-o', '/tmp/x.png').code).toBe(2);
+    // An empty number is not 0.
+    const empty = run('mask2text', SAMPLE, '--epsilon', ' ');
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(/--epsilon must be a number/);
   });
   test('--help on every command, with an example', () => {
     for (const cmd of [

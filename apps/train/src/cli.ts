@@ -18,6 +18,12 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
+const number = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+  return n;
+};
+
 const write = (file: string, data: string | Uint8Array) => {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, data);
@@ -64,7 +70,7 @@ cli
   .option('--port <port>', 'port', int('--port'), 8000)
   .option('--body-limit <bytes>', 'largest request body', int('--body-limit'), 32 * 1024 * 1024)
   .option('--max-pending <n>', 'requests waiting beyond this get 503', int('--max-pending'), 64)
-  .option('--tau <t>', 'IoU threshold of the SimpleSeg reward', Number, 0.5)
+  .option('--tau <t>', 'IoU threshold of the SimpleSeg reward', number('--tau'), 0.5)
   .addHelpText(
     'after',
     '\nExample:\n  seglang-train reward-server --port 8000\n  curl -s localhost:8000/health',
@@ -219,7 +225,11 @@ cli
   .option('--no-check-images', 'do not check that image files exist')
   .addOption(new Option('--format <f>', 'output convention').choices(SFT_FORMATS).default('llamafactory'))
   .option('--tasks <mix>', 'task weights, e.g. text2mask=0.6,point2mask=0.2,bbox2mask=0.2', 'text2mask=1')
-  .option('--epsilon <e>', 'simplification ε in normalised units (default: the simpleseg preset)', Number)
+  .option(
+    '--epsilon <e>',
+    'simplification ε in normalised units (default: the simpleseg preset)',
+    number('--epsilon'),
+  )
   .option('--budget <n>', 'choose ε per mask so the polygon text fits n tokens', int('--budget'))
   .option('--tokenizer <dir>', 'tokenizer for --budget (default: Qwen3)')
   .option(

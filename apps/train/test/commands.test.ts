@@ -259,3 +259,12 @@ describe('sweep-epsilon', () => {
     expect(bad.stderr).toMatch(/nope: no such file or folder/);
   });
 });
+
+test('numeric flags are checked by the CLI, naming the flag', () => {
+  const tau = run('reward-server', '--tau', 'abc', '--port', '0');
+  expect(tau.status).not.toBe(0);
+  expect(tau.stderr).toMatch(/--tau must be a number/);
+  const eps = run('prepare', '--instances', 'x.json', '--refs', 'r.json', '-o', 'out', '--epsilon', '');
+  expect(eps.status).not.toBe(0);
+  expect(eps.stderr).toMatch(/--epsilon must be a number/);
+});
