@@ -1,5 +1,5 @@
 import { GrammarError } from './errors';
-import type { LocationKind } from './location';
+import { LOCATION_KINDS, type LocationKind } from './location';
 
 export interface ConstraintOptions {
   /** The decoded text of every token id (`vocabulary[id]`). */
@@ -70,7 +70,7 @@ export function createConstraint(opts: ConstraintOptions): Constraint {
   const kind = opts.kind ?? 'any';
   const style = opts.style ?? 'python';
   const decimals = opts.decimals ?? 3;
-  if (!['any', 'point', 'bbox', 'polygon', 'polygons'].includes(kind))
+  if (kind !== 'any' && !LOCATION_KINDS.includes(kind))
     throw new GrammarError(
       'INVALID_ARGUMENT',
       `kind must be point, bbox, polygon, polygons or any, got ${String(kind)}`,

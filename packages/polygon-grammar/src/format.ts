@@ -36,12 +36,15 @@ export function pythonFloatRepr(v: number): string {
   return s.includes('.') ? s : `${s}.0`;
 }
 
+/** Format options with the defaults filled in. */
+type Resolved = { style: 'python' | 'fixed'; decimals: number };
+
 /**
  * Checks format options (every formatter does, before looking at its input, so that an empty
  * input checks them too) and fills in the defaults.
  * @throws GrammarError `INVALID_ARGUMENT` naming the option.
  */
-export function checkFormatOptions(opts: FormatOptions): { style: 'python' | 'fixed'; decimals: number } {
+export function checkFormatOptions(opts: FormatOptions): Resolved {
   if (opts === null || typeof opts !== 'object')
     throw new GrammarError('INVALID_ARGUMENT', 'options must be an object { style?, decimals? }');
   const style = opts.style ?? 'python';
@@ -62,7 +65,11 @@ export function checkFormatOptions(opts: FormatOptions): { style: 'python' | 'fi
  * @throws GrammarError `INVALID_NUMBER` for NaN/∞.
  */
 export function formatNumber(v: number, opts: FormatOptions = {}, where = 'value'): string {
-  const { style, decimals } = checkFormatOptions(opts);
+  return number(v, checkFormatOptions(opts), where);
+}
+
+/** {@link formatNumber} with options already checked (the formatters check them once a call). */
+function number(v: number, { style, decimals }: Resolved, where: string): string {
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new GrammarError('INVALID_NUMBER', `${where} must be a finite number, got ${String(v)}`);
   const scale = 10 ** decimals;
@@ -78,31 +85,30 @@ export function formatNumber(v: number, opts: FormatOptions = {}, where = 'value
 
 const list = (items: string[]) => `[${items.join(', ')}]`;
 
-function point(p: Point, opts: FormatOptions, where: string): string {
+function point(p: Point, o: Resolved, where: string): string {
   if (!Array.isArray(p) || p.length !== 2)
     throw new GrammarError('INVALID_ARGUMENT', `${where} must be [x, y], got ${JSON.stringify(p)}`);
-  return list([formatNumber(p[0], opts, `${where}[0]`), formatNumber(p[1], opts, `${where}[1]`)]);
+  return list([number(p[0], o, `${where}[0]`), number(p[1], o, `${where}[1]`)]);
 }
 
 /** `[x, y]`. @example formatPoint([0.5, 0.25]); // → '[0.5, 0.25]' */
 export function formatPoint(p: Point, opts: FormatOptions = {}): string {
-  checkFormatOptions(opts);
-  return point(p, opts, 'point');
+  return point(p, checkFormatOptions(opts), 'point');
 }
 
 /** `[x1, y1, x2, y2]`. @example formatBox([0.1, 0.2, 0.3, 0.4], { style: 'fixed' }); // → '[0.100, 0.200, 0.300, 0.400]' */
 export function formatBox(b: Box, opts: FormatOptions = {}): string {
-  checkFormatOptions(opts);
+  const o = checkFormatOptions(opts);
   if (!Array.isArray(b) || b.length !== 4)
     throw new GrammarError('INVALID_ARGUMENT', `box must be [x1, y1, x2, y2], got ${JSON.stringify(b)}`);
-  return list(b.map((v, i) => formatNumber(v, opts, `box[${i}]`)));
+  return list(b.map((v, i) => number(v, o, `box[${i}]`)));
 }
 
 /** `[[x, y], [x, y], ...]`. @example formatPolygon([[0, 0], [1, 0], [1, 1]]); // → '[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]' */
 export function formatPolygon(points: Point[], opts: FormatOptions = {}): string {
-  checkFormatOptions(opts);
+  const o = checkFormatOptions(opts);
   if (!Array.isArray(points)) throw new GrammarError('INVALID_ARGUMENT', 'points must be an array of [x, y]');
-  return list(points.map((p, i) => point(p, opts, `points[${i}]`)));
+  return list(points.map((p, i) => point(p, o, `points[${i}]`)));
 }
 
 /**
@@ -110,11 +116,11 @@ export function formatPolygon(points: Point[], opts: FormatOptions = {}): string
  * @example formatPolygons([[[0.0051, 0.008], [0.1555, 0.4165]]]); // → '[[[0.005, 0.008], [0.156, 0.416]]]'
  */
 export function formatPolygons(polygons: Point[][], opts: FormatOptions = {}): string {
-  checkFormatOptions(opts);
+  const o = checkFormatOptions(opts);
   if (!Array.isArray(polygons))
     throw new GrammarError('INVALID_ARGUMENT', 'polygons must be an array of polygons');
   return list(
-    polygons.map((poly, k) => list((poly ?? []).map((p, i) => point(p, opts, `polygons[${k}][${i}]`)))),
+    polygons.map((poly, k) => list((poly ?? []).map((p, i) => point(p, o, `polygons[${k}][${i}]`)))),
   );
 }
 

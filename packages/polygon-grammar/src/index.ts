@@ -10,7 +10,7 @@ export {
   formatPolygons,
   pythonFloatRepr,
 } from './format';
-export type { Box, Location, LocationKind, Point } from './location';
+export { type Box, LOCATION_KINDS, type Location, type LocationKind, type Point } from './location';
 export {
   type ExtractedLocation,
   extractLocations,

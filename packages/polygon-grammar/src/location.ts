@@ -12,3 +12,6 @@ export type Location =
   | { kind: 'polygons'; polygons: Point[][] };
 
 export type LocationKind = Location['kind'];
+
+/** Every {@link LocationKind}. */
+export const LOCATION_KINDS: readonly LocationKind[] = ['point', 'bbox', 'polygon', 'polygons'];

@@ -1,5 +1,5 @@
 import { GrammarError } from './errors';
-import type { Box, Location, LocationKind, Point } from './location';
+import { type Box, LOCATION_KINDS, type Location, type LocationKind, type Point } from './location';
 
 /** A repair the tolerant parser made, with the character offset it concerns. */
 export interface Repair {
@@ -27,8 +27,6 @@ export interface ParseOptions {
   clampTolerance?: number;
 }
 
-const KINDS: readonly LocationKind[] = ['point', 'bbox', 'polygon', 'polygons'];
-
 /**
  * Checks parse options before any text is read (so that text without a location checks them too).
  * @throws GrammarError `INVALID_ARGUMENT` naming the option.
@@ -42,8 +40,11 @@ export function checkParseOptions(opts: ParseOptions): void {
       `mode must be 'strict' or 'tolerant', got ${String(opts.mode)}`,
     );
   }
-  if (opts.kind !== undefined && !KINDS.includes(opts.kind)) {
-    throw new GrammarError('INVALID_ARGUMENT', `kind must be ${KINDS.join(', ')}, got ${String(opts.kind)}`);
+  if (opts.kind !== undefined && !LOCATION_KINDS.includes(opts.kind)) {
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `kind must be ${LOCATION_KINDS.join(', ')}, got ${String(opts.kind)}`,
+    );
   }
   const tol = opts.clampTolerance;
   if (tol !== undefined && (typeof tol !== 'number' || !(tol >= 0) || !Number.isFinite(tol))) {

@@ -5,7 +5,7 @@ import { RewardError } from './errors';
 // truth, evaluation files): a wrong shape or a non-finite number is a RewardError naming it, never
 // a TypeError from deep inside or a NaN in the result.
 
-const bad = (message: string): never => {
+export const bad = (message: string): never => {
   throw new RewardError('INVALID_ARGUMENT', message);
 };
 
@@ -40,6 +40,11 @@ export function checkWeights(value: unknown, name: string, names?: readonly stri
     if (typeof w !== 'number' || !Number.isFinite(w))
       bad(`${name}.${k} must be a finite number, got ${String(w)}`);
   }
+}
+
+/** `true` or `false`, when given. */
+export function checkFlag(name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') bad(`${name} must be true or false, got ${String(v)}`);
 }
 
 /** A number in [0, 1]. */

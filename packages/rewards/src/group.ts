@@ -1,9 +1,5 @@
-import { checkObject } from './check';
+import { bad, checkFlag, checkObject } from './check';
 import { RewardError } from './errors';
-
-const refuse = (message: string): never => {
-  throw new RewardError('INVALID_ARGUMENT', message);
-};
 
 function checkGroups(rewards: ArrayLike<number>, groupSize: number): void {
   if (!Number.isInteger(groupSize) || groupSize < 1)
@@ -46,11 +42,11 @@ export function groupAdvantages(
 ): Float64Array {
   checkGroups(rewards, groupSize);
   checkObject(opts, 'options');
+  checkFlag('normalizeStd', opts.normalizeStd);
   const normalize = opts.normalizeStd ?? true;
   const eps = opts.epsilon ?? 1e-6;
-  if (typeof normalize !== 'boolean') refuse(`normalizeStd must be true or false, got ${String(normalize)}`);
   if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps))
-    refuse(`epsilon must be a finite number >= 0, got ${String(eps)}`);
+    bad(`epsilon must be a finite number >= 0, got ${String(eps)}`);
   const out = new Float64Array(rewards.length);
   for (let g = 0; g < rewards.length; g += groupSize) {
     const { mean, std } = groupMoments(rewards, g, groupSize);
@@ -90,15 +86,15 @@ export function gspoObjective(
 ) {
   checkObject(opts, 'options');
   if (typeof ratio !== 'number' || !(ratio >= 0) || !Number.isFinite(ratio))
-    refuse(`ratio must be a finite number >= 0, got ${String(ratio)}`);
+    bad(`ratio must be a finite number >= 0, got ${String(ratio)}`);
   if (typeof advantage !== 'number' || !Number.isFinite(advantage))
-    refuse(`advantage must be a finite number, got ${String(advantage)}`);
+    bad(`advantage must be a finite number, got ${String(advantage)}`);
   const low = opts.clipLow ?? 3e-4;
   const high = opts.clipHigh ?? 4e-4;
   if (typeof low !== 'number' || !(low >= 0 && low <= 1))
-    refuse(`clipLow must be a number in [0, 1], got ${String(low)}`);
+    bad(`clipLow must be a number in [0, 1], got ${String(low)}`);
   if (typeof high !== 'number' || !(high >= 0) || !Number.isFinite(high))
-    refuse(`clipHigh must be a finite number >= 0, got ${String(high)}`);
+    bad(`clipHigh must be a finite number >= 0, got ${String(high)}`);
   const clippedRatio = Math.min(Math.max(ratio, 1 - low), 1 + high);
   const unclipped = ratio * advantage;
   const clipped = clippedRatio * advantage;

@@ -1,5 +1,13 @@
 import { type CocoRle, type Mask, type Point, rle } from '@seglang/contour';
-import { checkMaskArg, checkNumbers, checkObject, checkPoints, checkPolygons, checkUnit } from './check';
+import {
+  checkFlag,
+  checkMaskArg,
+  checkNumbers,
+  checkObject,
+  checkPoints,
+  checkPolygons,
+  checkUnit,
+} from './check';
 import { RewardError } from './errors';
 
 /** A prediction or ground truth for the meter: a mask, a COCO RLE, or null for "no target". */
@@ -30,11 +38,7 @@ export class ReferringSegmentationMeter {
   private targetHit = 0;
   constructor(private readonly opts: { referenceCompatible?: boolean; thresholds?: number[] } = {}) {
     checkObject(opts, 'options');
-    if (opts.referenceCompatible !== undefined && typeof opts.referenceCompatible !== 'boolean')
-      throw new RewardError(
-        'INVALID_ARGUMENT',
-        `referenceCompatible must be true or false, got ${String(opts.referenceCompatible)}`,
-      );
+    checkFlag('referenceCompatible', opts.referenceCompatible);
     if (opts.thresholds !== undefined) {
       checkNumbers(opts.thresholds, 'thresholds');
       opts.thresholds.forEach((t, i) => checkUnit(`thresholds[${i}]`, t));
@@ -148,11 +152,7 @@ export function recAccuracy(
     );
   checkObject(opts, 'options');
   const t = checkUnit('threshold', opts.threshold ?? 0.5);
-  if (opts.inclusive !== undefined && typeof opts.inclusive !== 'boolean')
-    throw new RewardError(
-      'INVALID_ARGUMENT',
-      `inclusive must be true or false, got ${String(opts.inclusive)}`,
-    );
+  checkFlag('inclusive', opts.inclusive);
   let hit = 0;
   predictions.forEach((p, i) => {
     if (!p) return;

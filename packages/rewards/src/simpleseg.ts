@@ -7,7 +7,7 @@ import {
   runsIntersectionUnion,
   stringToCounts,
 } from '@seglang/contour';
-import { extractLocations, type Point } from '@seglang/polygon-grammar';
+import { extractLocations, LOCATION_KINDS, type Point } from '@seglang/polygon-grammar';
 import { checkObject, checkPolygons, checkUnit, checkWeights } from './check';
 import { RewardError } from './errors';
 import { type PreparedGroundTruth, prepareGroundTruth, type SimplesegGroundTruth } from './ground-truth';
@@ -167,8 +167,6 @@ export function centroidDistanceReward(
   const value = -(dx * dx + dy * dy) / 2;
   return { value, reason: `centroid offset (${dx.toFixed(4)}, ${dy.toFixed(4)}) of the image size` };
 }
-
-const LOCATION_KINDS: readonly string[] = ['point', 'bbox', 'polygon', 'polygons'];
 
 /** 1 when the response holds a location of the expected kind in the strict grammar, else 0. */
 export function formatReward(
