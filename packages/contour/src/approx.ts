@@ -622,17 +622,14 @@ function douglasPeucker(
   if (keptStore.length < count) keptStore = new Int32Array(Math.max(count, 2 * keptStore.length));
   const dst = keptStore;
   let newCount = 0;
-  let stack = stackStore;
+  // The stack holds slices (s, e) of the walk that never overlap (a split replaces a slice by two
+  // halves around a point strictly inside it), each at least one step long: at most `count` of
+  // them, so it is sized once here instead of checked on every push.
+  if (stackStore.length < 2 * count + 4) {
+    stackStore = new Int32Array(Math.max(2 * count + 4, 2 * stackStore.length));
+  }
+  const stack = stackStore;
   let top = 0;
-  const push = (s: number, e: number) => {
-    if (top + 2 > stack.length) {
-      const grown = new Int32Array(stack.length * 2);
-      grown.set(stack);
-      stackStore = stack = grown;
-    }
-    stack[top++] = s;
-    stack[top++] = e;
-  };
   /** The farthest point from (sx, sy) over [from, to), as in {@link generalFromPoint}. */
   const fromPoint = (from: number, to: number, sx: number, sy: number) =>
     ints !== null
@@ -651,8 +648,10 @@ function douglasPeucker(
   if (!isClosed) {
     rightStart = count;
     const last = count - 1;
-    if (xy[2 * last] !== xy[0] || xy[2 * last + 1] !== xy[1]) push(0, last);
-    else {
+    if (xy[2 * last] !== xy[0] || xy[2 * last + 1] !== xy[1]) {
+      stack[top++] = 0;
+      stack[top++] = last;
+    } else {
       isClosed = true;
       initIters = 1;
     }
@@ -680,8 +679,10 @@ function douglasPeucker(
     if (!leEps) {
       const sliceStart = pos % count;
       const sliceEnd = (rightStart + sliceStart) % count;
-      push(sliceEnd, sliceStart);
-      push(sliceStart, sliceEnd);
+      stack[top++] = sliceEnd;
+      stack[top++] = sliceStart;
+      stack[top++] = sliceStart;
+      stack[top++] = sliceEnd;
     } else {
       dst[newCount++] = start;
     }
@@ -719,8 +720,10 @@ function douglasPeucker(
     }
     if (leEps) dst[newCount++] = s;
     else {
-      push(farthest, e);
-      push(s, farthest);
+      stack[top++] = farthest;
+      stack[top++] = e;
+      stack[top++] = s;
+      stack[top++] = farthest;
     }
   }
 

@@ -1,6 +1,7 @@
 /** Properties checked with fast-check on arbitrary masks. */
 import fc from 'fast-check';
 import {
+  approxPolyDP,
   fillPoly,
   findContours,
   type Mask,
@@ -167,4 +168,43 @@ test('maskIou counts like a plain pixel loop: any non-zero byte, views at any of
     }),
     { numRuns: 1000 },
   );
+});
+
+test('approxPolyDP returns input points: each kept point equals one of the curve’s under Object.is (−0 too), in a fresh array', () => {
+  const coord = fc.oneof(
+    fc.integer({ min: -3, max: 3 }),
+    fc.constant(-0),
+    fc.double({ min: -3, max: 3, noNaN: true }),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(coord, coord), { maxLength: 40 }),
+      fc.double({ min: 0, max: 2, noNaN: true }),
+      fc.boolean(),
+      (curve, eps, closed) => {
+        const out = approxPolyDP(curve as [number, number][], eps, closed);
+        for (const p of out) {
+          const i = curve.findIndex((q) => Object.is(q[0], p[0]) && Object.is(q[1], p[1]));
+          expect(i).toBeGreaterThanOrEqual(0);
+          expect(curve[i]).not.toBe(p);
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  // Integer curves (the fast path) with −0 on the kept corners.
+  expect(
+    approxPolyDP(
+      [
+        [-0, -0],
+        [5, -0],
+        [5, 5],
+        [-0, 5],
+      ],
+      0.5,
+      true,
+    )
+      .flat()
+      .filter((v) => Object.is(v, -0)).length,
+  ).toBe(4);
 });
