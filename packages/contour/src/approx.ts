@@ -602,6 +602,15 @@ function generalFromLine(
   return farthest;
 }
 
+/** Doubles the Douglas–Peucker stack, keeping its contents (a plain function: a closure over the
+ * stack measured 1.5–4% slower on the benchmark curves). */
+function growStack(stack: Int32Array): Int32Array {
+  const grown = new Int32Array(stack.length * 2);
+  grown.set(stack);
+  stackStore = grown;
+  return grown;
+}
+
 /**
  * OpenCV 4.12's `approxPolyDP_` walk and decisions — the 3-iteration farthest-point start for
  * closed curves, then Douglas–Peucker on a stack of slices, then the clean-up — with the wrapping
@@ -622,13 +631,8 @@ function douglasPeucker(
   if (keptStore.length < count) keptStore = new Int32Array(Math.max(count, 2 * keptStore.length));
   const dst = keptStore;
   let newCount = 0;
-  // The stack holds slices (s, e) of the walk that never overlap (a split replaces a slice by two
-  // halves around a point strictly inside it), each at least one step long: at most `count` of
-  // them, so it is sized once here instead of checked on every push.
-  if (stackStore.length < 2 * count + 4) {
-    stackStore = new Int32Array(Math.max(2 * count + 4, 2 * stackStore.length));
-  }
-  const stack = stackStore;
+  // Slices (s, e) to process; the first one or two always fit (it never shrinks below 64).
+  let stack = stackStore;
   let top = 0;
   /** The farthest point from (sx, sy) over [from, to), as in {@link generalFromPoint}. */
   const fromPoint = (from: number, to: number, sx: number, sy: number) =>
@@ -720,6 +724,7 @@ function douglasPeucker(
     }
     if (leEps) dst[newCount++] = s;
     else {
+      if (top + 4 > stack.length) stack = growStack(stack);
       stack[top++] = farthest;
       stack[top++] = e;
       stack[top++] = s;

@@ -129,6 +129,28 @@ describe('approxPolyDP', () => {
     expect(mismatches.slice(0, 10)).toEqual([]);
   });
 
+  test('approxPolyDP on outward spirals, where each split leaves a short slice pending (over 150 slices wait at once, so the stack grows)', () => {
+    const mismatches: string[] = [];
+    for (const growth of [1.05, 1.1, 1.2])
+      for (const turn of [0.5, 1.2, 2]) {
+        const curve: Point[] = [];
+        for (let k = 0; 2 * growth ** k < 16000; k++) {
+          const radius = 2 * growth ** k;
+          const p: Point = [Math.round(radius * Math.cos(k * turn)), Math.round(radius * Math.sin(k * turn))];
+          const q = curve[curve.length - 1];
+          if (!q || q[0] !== p[0] || q[1] !== p[1]) curve.push(p);
+        }
+        for (const eps of [0, 0.5, 3])
+          for (const closed of [true, false]) {
+            const ours = approxPolyDP(curve, eps, closed);
+            const ref = cvApproxPolyDP(cv, curve, eps, closed);
+            if (JSON.stringify(ours) !== JSON.stringify(ref))
+              mismatches.push(`growth ${growth} turn ${turn} eps ${eps} closed ${closed}`);
+          }
+      }
+    expect(mismatches).toEqual([]);
+  });
+
   test('approxPolyDPIndices keeps the same points, also on the first call with a longer curve (its scratch storage grows)', () => {
     const r = rng(29);
     const mismatches: string[] = [];
