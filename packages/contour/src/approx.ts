@@ -632,7 +632,7 @@ function douglasPeucker(
   const dst = keptStore;
   let newCount = 0;
   // Slices (s, e) to process; the first one or two always fit (it never shrinks below 64).
-  let stack = stackStore;
+  let stack: Int32Array = stackStore;
   let top = 0;
   /** The farthest point from (sx, sy) over [from, to), as in {@link generalFromPoint}. */
   const fromPoint = (from: number, to: number, sx: number, sy: number) =>
