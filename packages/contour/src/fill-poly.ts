@@ -1,6 +1,6 @@
 import { ContourError } from './errors';
 import { checkIntegerPoints, checkMask, checkSize, MAX_MASK_PIXELS, type Mask, type Point } from './mask';
-import { sortCrossings } from './sort-networks';
+import { sortCrossings, sortWideCrossings } from './sort-networks';
 
 // OpenCV's drawing code works in 16.16 fixed point. Values here stay below 2^53, so plain
 // numbers hold them exactly; shifts become floor-divisions by 2^16.
@@ -417,8 +417,12 @@ function fillEdgeCollection(
   for (let r = 0; r < rows; r++) {
     const s = start[r];
     const e = start[r + 1];
-    // A row holds a handful of crossings, most often two (see sort-networks.ts).
-    if (e - s > 1) sortCrossings(xs, s, e);
+    // A row holds a handful of crossings, most often two (see sort-networks.ts). int32 crossings
+    // lie in [−2^16, w·2^16], so any two differ by less than 2^31, as sortCrossings needs.
+    if (e - s > 1) {
+      if (narrow) sortCrossings(crossings, s, e);
+      else sortWideCrossings(wideCrossings, s, e);
+    }
     const row = (ys + r) * w;
     for (let i = s; i + 1 < e; i += 2)
       fillBetween(data, view, words, shift, row, w, xs[i], xs[i + 1], narrow);
@@ -698,6 +702,7 @@ function fillFused(
   for (let r = 0; r < rows; r++) {
     const s = start[r];
     const e = start[r + 1];
+    // Pixel columns, within [0, 32767): sortCrossings' int32 arithmetic cannot overflow.
     if (e - s > 1) sortCrossings(xs, s, e);
     const row = (ys + r) * w;
     for (let i = s; i + 1 < e; i += 2) fillSpan(data, view, words, shift, row + xs[i], row + xs[i + 1] + 1);
