@@ -1,5 +1,13 @@
 import { ContourError } from './errors';
-import { checkIntegerPoints, checkMask, checkSize, MAX_MASK_PIXELS, type Mask, type Point } from './mask';
+import {
+  checkIntegerPoints,
+  checkMask,
+  checkSize,
+  fillBytes,
+  MAX_MASK_PIXELS,
+  type Mask,
+  type Point,
+} from './mask';
 import { sortCrossings, sortWideCrossings } from './sort-networks';
 
 // OpenCV's drawing code works in 16.16 fixed point. Values here stay below 2^53, so plain
@@ -223,7 +231,7 @@ function fillSpan(
   q: number,
 ): void {
   const len = q - p;
-  if (len >= LONG_SPAN) data.fill(1, p, q);
+  if (len >= LONG_SPAN) fillBytes.call(data, 1, p, q);
   else if (len >= 8) {
     // The unaligned ends, then any aligned words between them: four at a time and then the
     // last four (overlapping), or three stores for one to three words; one loop exit a span.

@@ -1,5 +1,5 @@
 import { ContourError } from './errors';
-import { checkMask, type Mask, type Point } from './mask';
+import { checkMask, type Mask, type Point, setBytes, subarrayOf } from './mask';
 
 /** Which contours to retrieve, as OpenCV's `RETR_*` modes. */
 export type ContourMode = 'external' | 'list' | 'ccomp' | 'tree';
@@ -192,8 +192,8 @@ export function findContoursFlat(mask: Mask, options: FindContoursOptions = {}):
   for (let y = 0; y < h; y++) {
     const row = (y + 1) * stride;
     fg[row] = 0;
-    fg.set(data.subarray(y * w, y * w + w), row + 1);
-    fg.fill(0, row + w + 1, row + stride);
+    setBytes.call(fg, subarrayOf.call(data, y * w, y * w + w), row + 1);
+    for (let x = row + w + 1; x < row + stride; x++) fg[x] = 0;
   }
   const words = new Uint32Array(fg.buffer, fg.byteOffset, size >> 2);
   const deltas = new Int32Array(16);

@@ -79,6 +79,7 @@ export function stringToCounts(s: string, h: number, w: number, name = 'rle'): U
     const valueStart = p;
     let x = 0;
     let k = 0;
+    let scale = 1; // 32^k
     let more = true;
     while (more) {
       if (p >= s.length) {
@@ -104,11 +105,12 @@ export function stringToCounts(s: string, h: number, w: number, name = 'rle'): U
           valueStart,
         );
       }
-      x += (c & 0x1f) * 32 ** k;
+      x += (c & 0x1f) * scale;
       more = (c & 0x20) !== 0;
       p++;
       k++;
-      if (!more && c & 0x10) x -= 32 ** k;
+      scale *= 32;
+      if (!more && c & 0x10) x -= scale;
     }
     const m = out.length;
     if (m > 2) x += out[m - 2];
