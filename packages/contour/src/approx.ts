@@ -274,12 +274,13 @@ export function contourArea(curve: Point[], oriented = false): number {
 // coordinates lie within ±2^14 every line distance `(y − sy)·dx − (x − sx)·dy` fits in int32, so
 // it runs in int32 arithmetic here (exact); other integer curves take the general path.
 //
-// Bounds for skipping: the curve is cut into blocks of 16 consecutive points, each with its
-// bounding box. A long scan asks each block for an upper bound of its points' distances (exact)
+// Bounds for skipping: the curve is cut into blocks of 32 consecutive points, each with its
+// bounding box (32 against 16: 4–20% faster on benchmark contours, smooth and noisy circles and
+// random walks; 64 wins only on random walks). A long scan asks each block for an upper bound of its points' distances (exact)
 // and looks only inside blocks whose bound beats the best value so far; it first reads the most
 // promising block, so that the best value is high from the start. The first point with the
 // strictly largest value is found exactly as a full scan finds it.
-const SHIFT = 4;
+const SHIFT = 5;
 const BLOCK = 1 << SHIFT;
 /** Runs shorter than this are scanned point by point. */
 const MIN_BLOCKED = 5 * BLOCK;
