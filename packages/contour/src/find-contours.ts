@@ -193,6 +193,7 @@ export function findContoursFlat(mask: Mask, options: FindContoursOptions = {}):
     const row = (y + 1) * stride;
     fg[row] = 0;
     setBytes.call(fg, subarrayOf.call(data, y * w, y * w + w), row + 1);
+    // The right padding, 1 to 4 bytes: cheaper as stores than as a `fill` call.
     for (let x = row + w + 1; x < row + stride; x++) fg[x] = 0;
   }
   const words = new Uint32Array(fg.buffer, fg.byteOffset, size >> 2);
