@@ -84,29 +84,32 @@ const scratch: Segment = { x1: 0, y1: 0, x2: 0, y2: 0 };
  * right as OpenCV's `LineIterator`.
  */
 function drawLine(data: Uint8Array, w: number, ax: number, ay: number, bx: number, by: number): void {
-  let x1 = ax;
-  let y1 = ay;
-  let dx = bx - x1;
-  let dy = by - y1;
+  // Everything in int32 (`| 0`): the end points may arrive as doubles (clipped ones come from a
+  // division), and negating a 0 gives −0; either would turn V8's feedback for this code to
+  // doubles, so the loop below would run in float arithmetic for every later line too.
+  let x1 = ax | 0;
+  let y1 = ay | 0;
+  let dx = (bx - x1) | 0;
+  let dy = (by - y1) | 0;
   if (dx < 0) {
-    dx = -dx;
-    dy = -dy;
-    x1 = bx;
-    y1 = by;
+    dx = (0 - dx) | 0;
+    dy = (0 - dy) | 0;
+    x1 = bx | 0;
+    y1 = by | 0;
   }
   let sy = 1;
   if (dy < 0) {
-    dy = -dy;
+    dy = (0 - dy) | 0;
     sy = -1;
   }
   // Bresenham with the major axis fixed per loop; the pixel index moves by one step at a time.
   // Branch-free (as OpenCV's LineIterator): m is −1 when the minor axis steps, else 0.
-  const rowStep = sy * w;
-  let p = y1 * w + x1;
+  const rowStep = (sy * w) | 0;
+  let p = (y1 * w + x1) | 0;
   if (dy > dx) {
-    let err = dy - (dx + dx);
-    const plus = dy + dy;
-    const minus = -(dx + dx);
+    let err = (dy - (dx + dx)) | 0;
+    const plus = (dy + dy) | 0;
+    const minus = (0 - (dx + dx)) | 0;
     for (let i = 0; i <= dy; i++) {
       data[p] = 1;
       const m = err >> 31;
@@ -114,9 +117,9 @@ function drawLine(data: Uint8Array, w: number, ax: number, ay: number, bx: numbe
       p = (p + rowStep + (1 & m)) | 0;
     }
   } else {
-    let err = dx - (dy + dy);
-    const plus = dx + dx;
-    const minus = -(dy + dy);
+    let err = (dx - (dy + dy)) | 0;
+    const plus = (dx + dx) | 0;
+    const minus = (0 - (dy + dy)) | 0;
     for (let i = 0; i <= dx; i++) {
       data[p] = 1;
       const m = err >> 31;
@@ -675,7 +678,7 @@ function fillFused(
         edgeTopX[total] = xTop;
         edgeRun[total] = run;
         total++;
-        if (run > dy || -run > dy) drawLine(data, w, px, py, qx, qy);
+        if (run > dy || run < -dy) drawLine(data, w, px, py, qx, qy);
         else data[yBottom * w + xBottom] = 1;
       }
       px = qx;
