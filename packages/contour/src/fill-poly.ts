@@ -159,13 +159,15 @@ function reserveEdges(n: number): void {
  */
 function collectPolyEdges(data: Uint8Array, w: number, h: number, v: Point[], count: number): number {
   const n = v.length;
-  // With shift 0 a vertex's 16.16 value rounds back to the vertex itself.
-  let px = v[n - 1][0];
-  let py = v[n - 1][1];
+  // With shift 0 a vertex's 16.16 value rounds back to the vertex itself. Vertices are checked
+  // int32 values; `| 0` also turns a −0 into 0, which would otherwise switch V8's feedback for
+  // all the arithmetic below to doubles, for every later call too (measured: 8% slower at 2048²).
+  let px = v[n - 1][0] | 0;
+  let py = v[n - 1][1] | 0;
   let pOut = outside(px, py, w, h);
   for (let i = 0; i < n; i++) {
-    const qx = v[i][0];
-    const qy = v[i][1];
+    const qx = v[i][0] | 0;
+    const qy = v[i][1] | 0;
     const qOut = outside(qx, qy, w, h);
     // OpenCV clips the line to the image for drawing, and builds the edge from the clipped end
     // points too (for accuracy outside the image).
@@ -596,10 +598,10 @@ function survey(polygons: Point[][], w: number, h: number): number {
     const v = polygons[k];
     const n = v.length;
     if (n === 0) continue;
-    let py = v[n - 1][1];
+    let py = v[n - 1][1] | 0;
     for (let i = 0; i < n; i++) {
-      const x = v[i][0];
-      const y = v[i][1];
+      const x = v[i][0] | 0;
+      const y = v[i][1] | 0;
       if (x < 0 || x >= w || y < 0 || y >= h) return -1;
       if (y < yMin) yMin = y;
       if (y > yMax) yMax = y;
@@ -656,11 +658,11 @@ function fillFused(
     const v = polygons[k];
     const n = v.length;
     if (n === 0) continue;
-    let px = v[n - 1][0];
-    let py = v[n - 1][1];
+    let px = v[n - 1][0] | 0;
+    let py = v[n - 1][1] | 0;
     for (let i = 0; i < n; i++) {
-      const qx = v[i][0];
-      const qy = v[i][1];
+      const qx = v[i][0] | 0;
+      const qy = v[i][1] | 0;
       if (py === qy) {
         const row = py * w;
         if (px < qx) fillSpan(data, view, words, shift, row + px, row + qx + 1);

@@ -276,6 +276,28 @@ describe.each(['auto', 'fused', 'buckets', 'active-edges'] as FillStrategy[])('f
     expect(mismatches.slice(0, 3)).toEqual([]);
   });
 
+  test('a vertex at −0 (as Math.round gives for small negatives) is one at 0', () => {
+    const r = rng(17);
+    const mismatches: string[] = [];
+    for (let t = 0; t < 300; t++) {
+      const w = 1 + Math.floor(r() * 40);
+      const h = 1 + Math.floor(r() * 40);
+      // Coordinates in {0, …} with many zeros, every 0 written as −0.
+      const polys: Point[][] = Array.from({ length: 1 + Math.floor(r() * 2) }, () =>
+        Array.from({ length: 3 + Math.floor(r() * 5) }, (): Point => {
+          const x = r() < 0.4 ? 0 : Math.floor(r() * w);
+          const y = r() < 0.4 ? 0 : Math.floor(r() * h);
+          return [x === 0 ? -0 : x, y === 0 ? -0 : y];
+        }),
+      );
+      const ours = fillPoly(polys, w, h);
+      const ref = cvFillPoly(cv, polys, w, h);
+      if (Buffer.compare(Buffer.from(ours.data), Buffer.from(ref)) !== 0)
+        mismatches.push(JSON.stringify({ w, h, polys }));
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+
   test('identical on large images (long spans) and far-off vertices', () => {
     const r = rng(7);
     const mismatches: string[] = [];
