@@ -35,6 +35,7 @@ for (const [w, h] of [
   [640, 480],
   [1280, 720],
   [1920, 1080],
+  [4032, 3024], // a 12 MP phone photo
 ]) {
   const img = image(w, h);
   console.log(
