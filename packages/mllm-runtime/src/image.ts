@@ -1,4 +1,3 @@
-import ndarray from 'ndarray';
 import { RuntimeError } from './errors';
 
 /** An 8-bit RGB image, row-major, 3 bytes per pixel (the same shape `@seglang/sam-encoder` takes). */
@@ -189,45 +188,70 @@ export function resizeBicubic(image: RgbImage, width: number, height: number): R
       'INVALID_ARGUMENT',
       `the output size must be positive integers, got ${width}×${height}`,
     );
-  const src = ndarray(image.data, [image.height, image.width, 3]);
   if (width === image.width && height === image.height)
     return { width, height, data: new Uint8Array(image.data.subarray(0, width * height * 3)) };
   const vert = coefficients(image.height, height);
   const horiz = coefficients(image.width, width);
-  // Only the source rows the vertical pass reads go through the horizontal pass.
+  // Only the source rows the vertical pass reads go through the horizontal pass. Sums are exact
+  // integers (8-bit values times 22-bit weights), so the loops can run in any order: they index
+  // the RGB bytes directly, a row at a time.
   const first = vert.bounds[0];
   const last = vert.bounds[(height - 1) * 2] + vert.bounds[(height - 1) * 2 + 1];
-  let tmp = src;
+  let tmp: Uint8Array = image.data;
   let rowOffset = 0;
   if (width !== image.width) {
-    tmp = ndarray(new Uint8Array((last - first) * width * 3), [last - first, width, 3]);
+    tmp = new Uint8Array((last - first) * width * 3);
     for (let y = first; y < last; y++)
-      for (let xx = 0; xx < width; xx++) {
-        const min = horiz.bounds[xx * 2];
-        const count = horiz.bounds[xx * 2 + 1];
-        const base = xx * horiz.ksize;
-        for (let c = 0; c < 3; c++) {
-          let ss = ONE / 2;
-          for (let x = 0; x < count; x++) ss += src.get(y, x + min, c) * horiz.weights[base + x];
-          tmp.set(y - first, xx, c, clip8(ss));
-        }
-      }
+      resampleRow(image.data, y * image.width * 3, horiz, tmp, (y - first) * width * 3, width);
     rowOffset = first;
   }
-  if (height === image.height) return { width, height, data: tmp.data as Uint8Array };
-  const out = ndarray(new Uint8Array(width * height * 3), [height, width, 3]);
+  if (height === image.height) return { width, height, data: tmp };
+  const out = new Uint8Array(width * height * 3);
+  const rowLen = width * 3;
+  const acc = new Float64Array(rowLen);
   for (let yy = 0; yy < height; yy++) {
     const min = vert.bounds[yy * 2] - rowOffset;
     const count = vert.bounds[yy * 2 + 1];
     const base = yy * vert.ksize;
-    for (let xx = 0; xx < width; xx++)
-      for (let c = 0; c < 3; c++) {
-        let ss = ONE / 2;
-        for (let y = 0; y < count; y++) ss += tmp.get(y + min, xx, c) * vert.weights[base + y];
-        out.set(yy, xx, c, clip8(ss));
-      }
+    acc.fill(ONE / 2);
+    for (let y = 0; y < count; y++) addWeightedRow(acc, tmp, (y + min) * rowLen, vert.weights[base + y]);
+    for (let i = 0, o = yy * rowLen; i < rowLen; i++) out[o + i] = clip8(acc[i]);
   }
-  return { width, height, data: out.data as Uint8Array };
+  return { width, height, data: out };
+}
+
+/** The horizontal pass for one RGB row: `src[from …]` resampled by `h` into `dst[to …]`. */
+function resampleRow(
+  src: Uint8Array,
+  from: number,
+  h: Coeffs,
+  dst: Uint8Array,
+  to: number,
+  width: number,
+): void {
+  const { bounds, weights, ksize } = h;
+  for (let xx = 0; xx < width; xx++) {
+    const min = bounds[xx * 2];
+    const count = bounds[xx * 2 + 1];
+    const base = xx * ksize;
+    let s0 = ONE / 2;
+    let s1 = ONE / 2;
+    let s2 = ONE / 2;
+    for (let x = 0, p = from + min * 3; x < count; x++, p += 3) {
+      const w = weights[base + x];
+      s0 += src[p] * w;
+      s1 += src[p + 1] * w;
+      s2 += src[p + 2] * w;
+    }
+    dst[to + xx * 3] = clip8(s0);
+    dst[to + xx * 3 + 1] = clip8(s1);
+    dst[to + xx * 3 + 2] = clip8(s2);
+  }
+}
+
+/** `acc[i] += row[from + i] · w` over a row of `acc.length` bytes. */
+function addWeightedRow(acc: Float64Array, row: Uint8Array, from: number, w: number): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += row[from + i] * w;
 }
 
 /** Checks an image's shape and data. @throws RuntimeError `INVALID_IMAGE`. */
@@ -291,20 +315,19 @@ export function processImage(image: RgbImage, cfg: ImageProcessorConfig = QWEN2_
   for (let c = 0; c < 3; c++)
     for (let v = 0; v < 256; v++)
       norm[c * 256 + v] = Math.fround(Math.fround(v * cfg.rescaleFactor) - mean[c]) / std[c];
-  const px = ndarray(resized.data, [rh, rw, 3]);
-  const dst = ndarray(out, [gh / M, gw / M, M, M, 3, T, P, P]);
-  for (let bh = 0; bh < gh / M; bh++)
+  // Patches in the reference's order, [gh/M, gw/M, M, M, 3, T, P, P], each pixel repeated T times.
+  const px = resized.data;
+  for (let bh = 0, o = 0; bh < gh / M; bh++)
     for (let bw = 0; bw < gw / M; bw++)
       for (let mh = 0; mh < M; mh++)
         for (let mw = 0; mw < M; mw++)
           for (let c = 0; c < 3; c++)
-            for (let py = 0; py < P; py++) {
-              const y = (bh * M + mh) * P + py;
-              for (let pxi = 0; pxi < P; pxi++) {
-                const v = norm[c * 256 + px.get(y, (bw * M + mw) * P + pxi, c)];
-                for (let t = 0; t < T; t++) dst.set(bh, bw, mh, mw, c, t, py, pxi, v);
+            for (let t = 0; t < T; t++)
+              for (let py = 0; py < P; py++) {
+                const row = ((bh * M + mh) * P + py) * rw;
+                for (let pxi = 0, x = (bw * M + mw) * P; pxi < P; pxi++, x++)
+                  out[o++] = norm[c * 256 + px[(row + x) * 3 + c]];
               }
-            }
   return {
     pixelValues: out,
     shape: [patches, rowLen],
