@@ -324,9 +324,11 @@ export function polygonRuns(xy: ArrayLike<number>, h: number, w: number): Runs {
       }
     }
   }
-  // Points where the boundary crosses a column of pixel centres, downsampled.
-  const bx: number[] = [];
-  const by: number[] = [];
+  // Points where the boundary crosses a column of pixel centres, downsampled, as their pixel
+  // index in column-major order: integers up to h·w < 2^32, sorted as uints (as pycocotools'
+  // qsort does; the native sort of a Uint32Array is also several times faster than of doubles).
+  const a = new Uint32Array(m + 1);
+  let na = 0;
   for (let j = 1; j < m; j++) {
     if (u[j] === u[j - 1]) continue;
     let xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
@@ -337,29 +339,26 @@ export function polygonRuns(xy: ArrayLike<number>, h: number, w: number): Runs {
     if (yd < 0) yd = 0;
     else if (yd > h) yd = h;
     yd = Math.ceil(yd);
-    bx.push(xd);
-    by.push(yd);
+    a[na++] = xd * h + yd;
   }
-  const a = new Float64Array(bx.length + 1);
-  for (let j = 0; j < bx.length; j++) a[j] = bx[j] * h + by[j];
-  a[bx.length] = h * w;
-  a.sort();
+  a[na++] = h * w;
+  const sorted = a.subarray(0, na).sort();
   let prev = 0;
-  for (let j = 0; j < a.length; j++) {
-    const t = a[j];
-    a[j] -= prev;
+  for (let j = 0; j < na; j++) {
+    const t = sorted[j];
+    sorted[j] -= prev;
     prev = t;
   }
   // A zero-length run joins its neighbours (a run ending at a column's bottom, the next
   // starting at the following column's top).
   const b: number[] = [];
   let j = 0;
-  b.push(a[j++]);
-  while (j < a.length) {
-    if (a[j] > 0) b.push(a[j++]);
+  b.push(sorted[j++]);
+  while (j < na) {
+    if (sorted[j] > 0) b.push(sorted[j++]);
     else {
       j++;
-      if (j < a.length) b[b.length - 1] += a[j++];
+      if (j < na) b[b.length - 1] += sorted[j++];
     }
   }
   return { h, w, counts: Uint32Array.from(b) };
@@ -588,11 +587,13 @@ export const rle = {
   /**
    * Rasterises one polygon `[x0, y0, x1, y1, ...]` in pixel coordinates like pycocotools'
    * `frPyObjects([xy], h, w)`: pixel (x, y) is inside when its centre is. Points may lie outside the image.
-   * @throws ContourError `INVALID_POINT` for NaN/∞ or an odd-length array, `INVALID_SIZE` for bad sizes.
+   * @throws ContourError `INVALID_POINT` for NaN/∞ or an odd-length array, `INVALID_SIZE` for bad
+   *   sizes or more than 2^31 − 1 pixels.
    */
   fromPolygon(xy: number[], height: number, width: number): CocoRle {
     checkSize(height, 'height');
     checkSize(width, 'width');
+    checkMaskPixels(width, height, 'polygon image');
     if (!Array.isArray(xy) && !ArrayBuffer.isView(xy))
       throw new ContourError('INVALID_POINT', 'xy must be a flat array [x0, y0, x1, y1, ...]');
     if (xy.length % 2 !== 0)

@@ -59,6 +59,8 @@ describe('masks', () => {
     expectError(() => fillPoly([], Number.NaN, 2), 'INVALID_SIZE', /width/);
     expectError(() => fillPoly([], 65536, 32768), 'INVALID_SIZE', /2\^31 - 1 pixels, got 65536x32768/);
     expectError(() => rle.fromPolygon([0, 0, 1, 1, 1, 0], 2.5, 3), 'INVALID_SIZE', /height/);
+    // Beyond 2^31 − 1 pixels the runs would overflow their uint32 counts.
+    expectError(() => rle.fromPolygon([0, 0, 9, 0, 9, 9], 70000, 70000), 'INVALID_SIZE', /70000x70000/);
   });
   test('masks of more than 2^31 − 1 pixels are refused before anything is allocated', () => {
     expectError(
