@@ -321,10 +321,10 @@ export function contourArea(curve: Point[], oriented = false): number {
 //
 // Bounds for skipping: the curve is cut into blocks of 32 consecutive points, each with its
 // bounding box (32 against 16: 4–20% faster on benchmark contours, smooth and noisy circles and
-// random walks; 64 wins only on random walks). A long scan asks each block for an upper bound of its points' distances (exact)
-// and looks only inside blocks whose bound beats the best value so far; it first reads the most
-// promising block, so that the best value is high from the start. The first point with the
-// strictly largest value is found exactly as a full scan finds it.
+// random walks; 64 wins only on random walks). A long scan asks each block for an upper bound of
+// its points' distances (exact) and looks only inside blocks whose bound beats the best value so
+// far; it first reads the most promising block, so that the best value is high from the start.
+// The first point with the strictly largest value is found exactly as a full scan finds it.
 const SHIFT = 5;
 const BLOCK = 1 << SHIFT;
 /** Runs shorter than this are scanned point by point. */

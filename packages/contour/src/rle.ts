@@ -280,7 +280,11 @@ export function decodeRuns(runs: Runs): Mask {
   return { width: w, height: h, data };
 }
 
-/** pycocotools' `rleFrPoly`: rasterises one polygon `[x0, y0, x1, y1, ...]` (pixel coordinates). */
+/**
+ * pycocotools' `rleFrPoly`: rasterises one polygon `[x0, y0, x1, y1, ...]` (pixel coordinates).
+ * No checks: h·w must be at most 2^31 − 1, as `rle.fromPolygon` and `polygonsToMask` check (the
+ * runs and the sorted crossings are uint32).
+ */
 export function polygonRuns(xy: ArrayLike<number>, h: number, w: number): Runs {
   const k = xy.length >> 1;
   const scale = 5;
