@@ -109,9 +109,9 @@ export function approxKept(
       ints = Int32Array.from(points as ArrayLike<number>);
       for (let i = 0; i < 2 * count && ints !== null; i++) if (ints[i] !== points[i]) ints = null;
     }
-    // Coordinates beyond ±2^14 (absurd for images, but accepted) take the general path.
-    if (ints !== null && analyse(ints, count))
-      return douglasPeucker(ints, count, closed, epsilon * epsilon, false);
+    // Coordinates outside [−2^14, 2^14) (absurd for images, but accepted) take the general path.
+    const packed = ints === null ? null : analyse(ints, count);
+    if (packed !== null) return douglasPeucker(packed, count, closed, epsilon * epsilon, false);
   }
   // One element type in the hot loops keeps V8's property access monomorphic.
   const xy =
@@ -181,16 +181,21 @@ function cleanUp(
     // on its Point path. The two read apart, as in douglasPeucker, to keep V8's feedback apart.
     let remove: boolean;
     if (ints !== null) {
-      const sx = ints[2 * start];
-      const sy = ints[2 * start + 1];
-      const dx = ints[2 * end] - sx;
-      const dy = ints[2 * end + 1] - sy;
-      const ax = ints[2 * pt] - sx;
-      const ay = ints[2 * pt + 1] - sy;
+      const ws = ints[start];
+      const we = ints[end];
+      const wp = ints[pt];
+      const sx = ws >> 16;
+      const sy = (ws << 16) >> 16;
+      const ex = we >> 16;
+      const ey = (we << 16) >> 16;
+      const px = wp >> 16;
+      const py = (wp << 16) >> 16;
+      const dx = ex - sx;
+      const dy = ey - sy;
+      const ax = px - sx;
+      const ay = py - sy;
       const dist = Math.abs(ax * dy - ay * dx);
-      const inner =
-        (Math.imul(ax, ints[2 * end] - ints[2 * pt]) + Math.imul(ay, ints[2 * end + 1] - ints[2 * pt + 1])) |
-        0;
+      const inner = (Math.imul(ax, ex - px) + Math.imul(ay, ey - py)) | 0;
       remove = dist * dist <= 0.5 * eps * (dx * dx + dy * dy) && dx !== 0 && dy !== 0 && inner >= 0;
     } else {
       remove = removableGeneral(
@@ -243,9 +248,19 @@ function checkEpsilon(epsilon: unknown): asserts epsilon is number {
  * approxPolyDP([[0, 0], [1, 0.1], [2, 0], [2, 2], [0, 2]], 0.5, true); // → [[0, 0], [0, 2], [2, 2], [2, 0]]
  */
 export function approxPolyDP(curve: Point[], epsilon: number, closed: boolean): Point[] {
-  const { xy, isFloat } = flatten(curve, 'curve');
-  checkEpsilon(epsilon);
-  const n = approxKept(xy, curve.length, closed, epsilon, isFloat);
+  const count = Array.isArray(curve) ? curve.length : 0;
+  // Integer curves within the int32 path's range are packed as they are read; others are
+  // validated and flattened for the general path (or for the error).
+  const pk = packCurve(curve);
+  let n: number;
+  if (pk !== null) {
+    checkEpsilon(epsilon);
+    n = count === 0 ? 0 : douglasPeucker(boxes(pk, count), count, closed, epsilon * epsilon, false);
+  } else {
+    const { xy, isFloat } = flatten(curve, 'curve');
+    checkEpsilon(epsilon);
+    n = approxKept(xy, count, closed, epsilon, isFloat);
+  }
   const idx = keptIndices();
   const out: Point[] = new Array(n);
   for (let k = 0; k < n; k++) {
@@ -316,8 +331,13 @@ export function contourArea(curve: Point[], oriented = false): number {
 }
 
 // The integer path. OpenCV's `Point` path computes in 32-bit ints and doubles; for curves whose
-// coordinates lie within ±2^14 every line distance `(y − sy)·dx − (x − sx)·dy` fits in int32, so
-// it runs in int32 arithmetic here (exact); other integer curves take the general path.
+// coordinates lie in [−2^14, 2^14) every line distance `(y − sy)·dx − (x − sx)·dy` fits in int32,
+// so it runs in int32 arithmetic here (exact); other integer curves take the general path.
+//
+// Such a point packs into one int32, x in the high 16 bits and y in the low 16 (`x << 16 | y &
+// 0xffff`; back with `v >> 16` and `v << 16 >> 16`): the scans read one array element a point
+// instead of two, with one bounds check (13–15% fewer instructions on the benchmark contours, and
+// the Point[] API packs while it reads, without a flat copy).
 //
 // Bounds for skipping: the curve is cut into blocks of 32 consecutive points, each with its
 // bounding box (32 against 16: 4–20% faster on benchmark contours, smooth and noisy circles and
@@ -329,8 +349,12 @@ const SHIFT = 5;
 const BLOCK = 1 << SHIFT;
 /** Runs shorter than this are scanned point by point. */
 const MIN_BLOCKED = 5 * BLOCK;
-/** Coordinates must lie strictly within ±SMALL for the int32 path. */
+/** Coordinates must lie in [−SMALL, SMALL) for the int32 path. */
 const SMALL = 2 ** 14;
+/** Whether the int32 x and y lie in [−SMALL, SMALL) (both offsets below 2^15 as unsigned). */
+const inPackRange = (x: number, y: number): boolean => ((x + SMALL) | (y + SMALL)) >>> 0 < 2 * SMALL;
+/** The packed point (see above): x in the high 16 bits, y in the low 16. */
+const pack = (x: number, y: number): number => (x << 16) | (y & 0xffff);
 
 interface Blocks {
   x0: Int32Array;
@@ -342,7 +366,7 @@ interface Blocks {
 }
 
 // Scratch storage for the integer path, reused across calls (grown on demand; nothing here is
-// reentrant): the block boxes and bounds, the kept indices and the work stack.
+// reentrant): the packed points, the block boxes and bounds, the kept indices and the work stack.
 const blocks: Blocks = {
   x0: new Int32Array(64),
   x1: new Int32Array(64),
@@ -354,7 +378,8 @@ let keptStore = new Int32Array(256);
 /** Where {@link approxKept} leaves its result. */
 export const keptIndices = (): Int32Array => keptStore;
 let stackStore = new Int32Array(64);
-/** The running maximum of a scan and where it is (a flat index, −1 for none yet). */
+let packedStore = new Int32Array(256);
+/** The running maximum of a scan and where it is (a point index, −1 for none yet). */
 const best = { dist: 0, at: -1 };
 /**
  * The general path's running maximum: its own object, so that `best.dist` only ever holds int32
@@ -363,12 +388,8 @@ const best = { dist: 0, at: -1 };
  */
 const bestGeneral = { dist: 0 };
 
-/**
- * Fills {@link blocks} with the boxes of the curve's full blocks and checks that every coordinate
- * lies within ±SMALL; false if one does not.
- */
-function analyse(xy: Int32Array, count: number): boolean {
-  const nb = count >> SHIFT;
+/** Room in {@link blocks} for `nb` blocks and in the packed store for `count` points. */
+function reserve(nb: number, count: number): void {
   if (blocks.x0.length < nb) {
     const cap = Math.max(nb, 2 * blocks.x0.length);
     blocks.x0 = new Int32Array(cap);
@@ -377,6 +398,17 @@ function analyse(xy: Int32Array, count: number): boolean {
     blocks.y1 = new Int32Array(cap);
     blocks.ub = new Float64Array(cap);
   }
+  if (packedStore.length < count) packedStore = new Int32Array(Math.max(count, 2 * packedStore.length));
+}
+
+/**
+ * Packs flat int32 points into the packed store and fills {@link blocks} with the boxes of the
+ * full blocks, in one pass; null if a coordinate lies outside [−SMALL, SMALL).
+ */
+function analyse(xy: Int32Array, count: number): Int32Array | null {
+  const nb = count >> SHIFT;
+  reserve(nb, count);
+  const pk = packedStore;
   const { x0, x1, y0, y1 } = blocks;
   let lo = 0;
   let hi = 0;
@@ -393,6 +425,8 @@ function analyse(xy: Int32Array, count: number): boolean {
       const ya = xy[i + 1];
       const xb = xy[i + 2];
       const yb = xy[i + 3];
+      pk[i >> 1] = pack(xa, ya);
+      pk[(i >> 1) + 1] = pack(xb, yb);
       minX = Math.min(minX, xa, xb);
       maxX = Math.max(maxX, xa, xb);
       minY = Math.min(minY, ya, yb);
@@ -405,20 +439,93 @@ function analyse(xy: Int32Array, count: number): boolean {
     lo = Math.min(lo, minX, minY);
     hi = Math.max(hi, maxX, maxY);
   }
-  for (let i = nb << (SHIFT + 1), end = 2 * count; i < end; i++) {
-    lo = Math.min(lo, xy[i]);
-    hi = Math.max(hi, xy[i]);
+  for (let i = nb << (SHIFT + 1), end = 2 * count; i < end; i += 2) {
+    const x = xy[i];
+    const y = xy[i + 1];
+    pk[i >> 1] = pack(x, y);
+    lo = Math.min(lo, x, y);
+    hi = Math.max(hi, x, y);
   }
-  return lo > -SMALL && hi < SMALL;
+  return lo >= -SMALL && hi < SMALL ? pk : null;
 }
 
 /**
- * Scans the flat range xy[i … end) for `|(y − sy)·dx − (x − sx)·dy|` above `best.dist`, raising it
- * and setting `best.at` (flat index) at each new maximum: the first point with the largest value.
- * Two points per step.
+ * The Point[] API's reading pass: packs an integer curve into the packed store, or returns null
+ * if it is not an array of int32 points within [−SMALL, SMALL) (the caller then validates and
+ * takes the general path). Two points a step: 4–5% faster on the benchmark contours, whose
+ * reading waits on memory (each point is its own array).
+ */
+function packCurve(curve: Point[]): Int32Array | null {
+  if (!Array.isArray(curve)) return null;
+  const n = curve.length;
+  reserve(0, n);
+  const pk = packedStore;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const p = curve[i];
+    const q = curve[i + 1];
+    if (!Array.isArray(p) || !Array.isArray(q)) return null;
+    const x = p[0];
+    const y = p[1];
+    const u = q[0];
+    const v = q[1];
+    if ((x | 0) !== x || (y | 0) !== y || (u | 0) !== u || (v | 0) !== v) return null;
+    // inPackRange of both points in one test.
+    if (((x + SMALL) | (y + SMALL) | (u + SMALL) | (v + SMALL)) >>> 0 >= 2 * SMALL) return null;
+    pk[i] = pack(x, y);
+    pk[i + 1] = pack(u, v);
+  }
+  if (i < n) {
+    const p = curve[i];
+    if (!Array.isArray(p)) return null;
+    const x = p[0];
+    const y = p[1];
+    if ((x | 0) !== x || (y | 0) !== y || !inPackRange(x, y)) return null;
+    pk[i] = pack(x, y);
+  }
+  return pk;
+}
+
+/** Fills {@link blocks} with the boxes of the full blocks of packed points; returns `pk`. */
+function boxes(pk: Int32Array, count: number): Int32Array {
+  const nb = count >> SHIFT;
+  reserve(nb, 0);
+  const { x0, x1, y0, y1 } = blocks;
+  for (let b = 0; b < nb; b++) {
+    const w = pk[b << SHIFT];
+    let minX = w >> 16;
+    let maxX = minX;
+    let minY = (w << 16) >> 16;
+    let maxY = minY;
+    for (let i = b << SHIFT, end = (b + 1) << SHIFT; i < end; i += 2) {
+      const wa = pk[i];
+      const wb = pk[i + 1];
+      const xa = wa >> 16;
+      const ya = (wa << 16) >> 16;
+      const xb = wb >> 16;
+      const yb = (wb << 16) >> 16;
+      minX = Math.min(minX, xa, xb);
+      maxX = Math.max(maxX, xa, xb);
+      minY = Math.min(minY, ya, yb);
+      maxY = Math.max(maxY, ya, yb);
+    }
+    x0[b] = minX;
+    x1[b] = maxX;
+    y0[b] = minY;
+    y1[b] = maxY;
+  }
+  return pk;
+}
+
+/**
+ * Scans the packed points pk[i … end) for `|(y − sy)·dx − (x − sx)·dy|` above `best.dist`, raising
+ * it and setting `best.at` (point index) at each new maximum: the first point with the largest
+ * value. Two points per step. The distance is computed as `y·dx − x·dy + c` in wrapping int32
+ * arithmetic, exact because its true value fits in int32; the `| 0` on sums and on the index
+ * tells V8 so, which drops its overflow checks from the loop.
  */
 function scanLine(
-  xy: Int32Array,
+  pk: Int32Array,
   i: number,
   end: number,
   sx: number,
@@ -428,11 +535,14 @@ function scanLine(
 ): void {
   let maxDist = best.dist;
   let at = best.at;
-  for (; i + 2 < end; i += 4) {
-    let d0 = (Math.imul(xy[i + 1] - sy, dx) - Math.imul(xy[i] - sx, dy)) | 0;
-    let d1 = (Math.imul(xy[i + 3] - sy, dx) - Math.imul(xy[i + 2] - sx, dy)) | 0;
-    d0 = (d0 ^ (d0 >> 31)) - (d0 >> 31);
-    d1 = (d1 ^ (d1 >> 31)) - (d1 >> 31);
+  const c = (Math.imul(sx, dy) - Math.imul(sy, dx)) | 0;
+  for (const last = end - 1; i < last; i = (i + 2) | 0) {
+    const v0 = pk[i];
+    const v1 = pk[(i + 1) | 0];
+    let d0 = (Math.imul((v0 << 16) >> 16, dx) - Math.imul(v0 >> 16, dy) + c) | 0;
+    let d1 = (Math.imul((v1 << 16) >> 16, dx) - Math.imul(v1 >> 16, dy) + c) | 0;
+    d0 = ((d0 ^ (d0 >> 31)) - (d0 >> 31)) | 0;
+    d1 = ((d1 ^ (d1 >> 31)) - (d1 >> 31)) | 0;
     if (d0 > maxDist || d1 > maxDist) {
       if (d0 > maxDist) {
         maxDist = d0;
@@ -440,12 +550,13 @@ function scanLine(
       }
       if (d1 > maxDist) {
         maxDist = d1;
-        at = i + 2;
+        at = (i + 1) | 0;
       }
     }
   }
   if (i < end) {
-    let d = (Math.imul(xy[i + 1] - sy, dx) - Math.imul(xy[i] - sx, dy)) | 0;
+    const v = pk[i];
+    let d = (Math.imul((v << 16) >> 16, dx) - Math.imul(v >> 16, dy) + c) | 0;
     d = (d ^ (d >> 31)) - (d >> 31);
     if (d > maxDist) {
       maxDist = d;
@@ -461,7 +572,7 @@ function scanLine(
  * above `best.dist` (which is raised to it), as a point index, or −1.
  */
 function farthestFromLine(
-  xy: Int32Array,
+  pk: Int32Array,
   from: number,
   to: number,
   sx: number,
@@ -499,8 +610,9 @@ function farthestFromLine(
       // A value reached in the range; one below it (values are integers) still lets the scan
       // find the first point that reaches the maximum.
       let v = 0;
-      for (let i = seed << (SHIFT + 1), end = (seed + 1) << (SHIFT + 1); i < end; i += 2) {
-        let d = (Math.imul(xy[i + 1] - sy, dx) - Math.imul(xy[i] - sx, dy)) | 0;
+      for (let i = seed << SHIFT, end = (seed + 1) << SHIFT; i < end; i++) {
+        const w = pk[i];
+        let d = (Math.imul(((w << 16) >> 16) - sy, dx) - Math.imul((w >> 16) - sx, dy)) | 0;
         d = (d ^ (d >> 31)) - (d >> 31);
         if (d > v) v = d;
       }
@@ -513,18 +625,18 @@ function farthestFromLine(
   best.at = -1;
   for (;;) {
     const end = blocked && b < b1 ? b << SHIFT : to;
-    scanLine(xy, 2 * p, 2 * end, sx, sy, dx, dy);
+    scanLine(pk, p, end, sx, sy, dx, dy);
     if (end === to) break;
     while (b < b1 && ub[b] <= best.dist) b++;
     p = b << SHIFT;
     if (b < b1) {
-      scanLine(xy, 2 * p, 2 * (p + BLOCK), sx, sy, dx, dy);
+      scanLine(pk, p, p + BLOCK, sx, sy, dx, dy);
       b++;
       p += BLOCK;
     }
   }
   if (best.at < 0) best.dist = dist0;
-  return best.at >> 1;
+  return best.at;
 }
 
 /**
@@ -533,7 +645,7 @@ function farthestFromLine(
  * {@link farthestFromLine} with another distance; one shared walk, choosing the distance per
  * block, measured 6% slower on the benchmark curves, so each keeps its own.
  */
-function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number, sy: number): number {
+function farthestFromPoint(pk: Int32Array, from: number, to: number, sx: number, sy: number): number {
   let maxDist = best.dist;
   let farthest = -1;
   let p = from;
@@ -559,10 +671,11 @@ function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number,
     }
     if (seedBound > maxDist) {
       let v = 0;
-      for (let i = seed << (SHIFT + 1), end = (seed + 1) << (SHIFT + 1); i < end; i += 2) {
-        const dx = xy[i] - sx;
-        const dy = xy[i + 1] - sy;
-        const d = dx * dx + dy * dy;
+      for (let i = seed << SHIFT, end = (seed + 1) << SHIFT; i < end; i++) {
+        const w = pk[i];
+        const dx = (w >> 16) - sx;
+        const dy = ((w << 16) >> 16) - sy;
+        const d = (Math.imul(dx, dx) + Math.imul(dy, dy)) | 0;
         if (d > v) v = d;
       }
       if (v - 1 > maxDist) maxDist = v - 1;
@@ -570,10 +683,11 @@ function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number,
   }
   for (;;) {
     const end = blocked && b < b1 ? b << SHIFT : to;
-    for (let i = 2 * p, iEnd = 2 * end; i < iEnd; i += 2) {
-      const dx = xy[i] - sx;
-      const dy = xy[i + 1] - sy;
-      const d = dx * dx + dy * dy;
+    for (let i = p; i < end; i = (i + 1) | 0) {
+      const w = pk[i];
+      const dx = (w >> 16) - sx;
+      const dy = ((w << 16) >> 16) - sy;
+      const d = (Math.imul(dx, dx) + Math.imul(dy, dy)) | 0;
       if (d > maxDist) {
         maxDist = d;
         farthest = i;
@@ -583,10 +697,11 @@ function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number,
     while (b < b1 && ub[b] <= maxDist) b++;
     p = b << SHIFT;
     if (b < b1) {
-      for (let i = 2 * p, iEnd = 2 * (p + BLOCK); i < iEnd; i += 2) {
-        const dx = xy[i] - sx;
-        const dy = xy[i + 1] - sy;
-        const d = dx * dx + dy * dy;
+      for (let i = p, iEnd = p + BLOCK; i < iEnd; i = (i + 1) | 0) {
+        const w = pk[i];
+        const dx = (w >> 16) - sx;
+        const dy = ((w << 16) >> 16) - sy;
+        const d = (Math.imul(dx, dx) + Math.imul(dy, dy)) | 0;
         if (d > maxDist) {
           maxDist = d;
           farthest = i;
@@ -597,7 +712,7 @@ function farthestFromPoint(xy: Int32Array, from: number, to: number, sx: number,
     }
   }
   if (farthest >= 0) best.dist = maxDist;
-  return farthest >> 1;
+  return farthest;
 }
 
 /**
@@ -667,8 +782,8 @@ function growStack(stack: Int32Array): Int32Array {
 /**
  * OpenCV 4.12's `approxPolyDP_` walk and decisions — the 3-iteration farthest-point start for
  * closed curves, then Douglas–Peucker on a stack of slices, then the clean-up — with the wrapping
- * walks split into straight runs over the array. An `Int32Array` must have been checked by
- * {@link analyse} (coordinates within ±2^14, block boxes ready): it is scanned in int32 with the
+ * walks split into straight runs over the array. An `Int32Array` holds packed points, from
+ * {@link analyse} or {@link packCurve} with the block boxes ready: it is scanned in int32 with the
  * block bounds. A `Float64Array` is scanned in doubles (`isFloat`: OpenCV's `Point2f` rounding).
  * `eps` is ε². Leaves the kept indices at the start of `keptStore` and returns how many.
  */
@@ -696,7 +811,12 @@ function douglasPeucker(
   if (!isClosed) {
     rightStart = count;
     const last = count - 1;
-    if (xy[2 * last] !== xy[0] || xy[2 * last + 1] !== xy[1]) {
+    if (
+      ints !== null
+        ? ints[last] !== ints[0]
+        : (doubles as Float64Array)[2 * last] !== (doubles as Float64Array)[0] ||
+          (doubles as Float64Array)[2 * last + 1] !== (doubles as Float64Array)[1]
+    ) {
       stack[top++] = 0;
       stack[top++] = last;
     } else {
@@ -718,8 +838,9 @@ function douglasPeucker(
       let f1: number;
       let f2 = -1;
       if (ints !== null) {
-        const sx = ints[2 * start];
-        const sy = ints[2 * start + 1];
+        const w = ints[start];
+        const sx = w >> 16;
+        const sy = (w << 16) >> 16;
         best.dist = 0;
         f1 = farthestFromPoint(ints, pos, to, sx, sy);
         if (pos > 0) f2 = farthestFromPoint(ints, 0, start, sx, sy);
@@ -761,16 +882,18 @@ function douglasPeucker(
       // slice wraps past the end of the array.
       const to = pos < e ? e : count;
       if (ints !== null) {
-        const sx = ints[2 * s];
-        const sy = ints[2 * s + 1];
-        const dx = ints[2 * e] - sx;
-        const dy = ints[2 * e + 1] - sy;
+        const ws = ints[s];
+        const we = ints[e];
+        const sx = ws >> 16;
+        const sy = (ws << 16) >> 16;
+        const dx = (we >> 16) - sx;
+        const dy = ((we << 16) >> 16) - sy;
         best.dist = 0;
         if (pos < e && e - pos < MIN_BLOCKED) {
           // Most integer segments are short: scanned right here.
           best.at = 0;
-          scanLine(ints, 2 * pos, 2 * e, sx, sy, dx, dy);
-          farthest = best.at >> 1;
+          scanLine(ints, pos, e, sx, sy, dx, dy);
+          farthest = best.at;
         } else {
           const f1 = farthestFromLine(ints, pos, to, sx, sy, dx, dy);
           const f2 = pos > e ? farthestFromLine(ints, 0, e, sx, sy, dx, dy) : -1;

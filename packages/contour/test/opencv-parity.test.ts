@@ -129,6 +129,35 @@ describe('approxPolyDP', () => {
     expect(mismatches.slice(0, 10)).toEqual([]);
   });
 
+  test('identical on curves that span the whole packed int32 range [−2^14, 2^14) and just past it', () => {
+    // Jumps across the full range make the line distances and squared lengths reach their int32
+    // limits (2·32767², just below 2^31); one more and they would wrap, so curves that reach past
+    // the edge must take the general path. Point[] and flat inputs alike.
+    const r = rng(37);
+    const lo = -(2 ** 14);
+    const hi = 2 ** 14 - 1;
+    const mismatches: string[] = [];
+    for (let t = 0; t < 120; t++) {
+      const n = 3 + Math.floor(r() * 200);
+      // Every third curve reaches one past the edge (2^14, or −2^14 − 1), at extremes like the others.
+      const [a, b] = t % 3 === 1 ? (t % 2 ? [lo, hi + 1] : [lo - 1, hi]) : [lo, hi];
+      const pick = () => (r() < 0.4 ? (r() < 0.5 ? a : b) : a + Math.floor(r() * (b - a + 1)));
+      const curve: Point[] = [];
+      for (let i = 0; i < n; i++) curve.push([pick(), pick()]);
+      for (const eps of [0, 100, 5000]) {
+        for (const closed of [true, false]) {
+          const ref = JSON.stringify(cvApproxPolyDP(cv, curve, eps, closed));
+          if (JSON.stringify(approxPolyDP(curve, eps, closed)) !== ref)
+            mismatches.push(`curve ${t} eps ${eps} closed ${closed}`);
+          const idx = approxPolyDPIndices(Int32Array.from(curve.flat()), n, closed, eps);
+          if (JSON.stringify(Array.from(idx, (i) => curve[i])) !== ref)
+            mismatches.push(`flat curve ${t} eps ${eps} closed ${closed}`);
+        }
+      }
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+  });
+
   test('approxPolyDP on outward spirals, where each split leaves a short slice pending (over 150 slices wait at once, so the stack grows)', () => {
     const mismatches: string[] = [];
     for (const growth of [1.05, 1.1, 1.2])

@@ -170,6 +170,34 @@ test('maskIou counts like a plain pixel loop: any non-zero byte, views at any of
   );
 });
 
+test('approxPolyDP on integer curves commutes with translation, also across the edge of the packed int32 path ([−2^14, 2^14))', () => {
+  // Inside the range the points are packed into one int32 each; a translation that moves any
+  // coordinate outside sends the curve down the general float64 path. Both are exact, so the
+  // kept points must be the same translated points, whichever path each side takes.
+  const edge = 2 ** 14;
+  const offset = fc.oneof(
+    fc.constantFrom(0, edge - 1, edge, -edge, -edge - 1, edge - 30, -edge + 30),
+    fc.integer({ min: -edge - 40, max: edge + 40 }),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 })), {
+        maxLength: 120,
+      }),
+      offset,
+      offset,
+      fc.double({ min: 0, max: 6, noNaN: true }),
+      fc.boolean(),
+      (curve, ox, oy, eps, closed) => {
+        const moved = curve.map(([x, y]) => [x + ox, y + oy] as [number, number]);
+        const expected = approxPolyDP(curve, eps, closed).map(([x, y]) => [x + ox, y + oy]);
+        expect(approxPolyDP(moved, eps, closed)).toEqual(expected);
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
 test('approxPolyDP returns input points: each kept point equals one of the curve’s under Object.is (−0 too), in a fresh array', () => {
   const coord = fc.oneof(
     fc.integer({ min: -3, max: 3 }),
