@@ -405,7 +405,9 @@ function reserve(nb: number, count: number): void {
 
 /**
  * Packs flat int32 points into the packed store and fills {@link blocks} with the boxes of the
- * full blocks, in one pass; null if a coordinate lies outside [−SMALL, SMALL).
+ * full blocks, in one pass; null if a coordinate lies outside [−SMALL, SMALL). The box loop
+ * mirrors {@link boxes} on flat input: packing first and then calling `boxes` measured 4–7%
+ * slower on the benchmark contours.
  */
 function analyse(xy: Int32Array, count: number): Int32Array | null {
   const nb = count >> SHIFT;
