@@ -12,7 +12,7 @@ export function ellipse(width = 64, height = 48): Mask {
 }
 
 export function firstConversion(mask: Mask = ellipse()) {
-  // Mask → clockwise polygons in [0, 1] (SimpleSeg's preset: OpenCV contours, ε = 0.001 × perimeter).
+  // Mask → polygons in [0, 1] (SimpleSeg's preset: OpenCV contours in OpenCV's order, ε = 0.001 × perimeter).
   const polygons = maskToPolygons(mask, { preset: 'simpleseg' });
   // Polygons → the text a model learns, byte-identical to the SimpleSeg data script.
   const text = formatPolygons(polygons);

@@ -23,7 +23,7 @@ export async function samTour(files: SamFiles, image: RgbImage) {
       points: [[image.width / 2, image.height / 2]],
       multimask: false,
     });
-    // SimpleSeg's annotation step: detector boxes → SAM masks → clockwise polygons in [0, 1].
+    // SimpleSeg's annotation step: detector boxes → SAM masks → polygons in [0, 1].
     const polygons = await boxesToPolygons(sam, image, [[4, 4, image.width - 4, image.height - 4]]);
     // SAMTok: the mask as two words, and the words back as a mask.
     const { words } = await tok.tokenize(image, masks[0]);

@@ -3,6 +3,7 @@
 // - reference/cli.md   the CLI reference, from the built commands' own --help;
 // - public/demo-assets/  the demo's bundled scenes (images and their masks, drawn here);
 // - public/figures/boundaries.svg   the pixel-centre vs pixel-edge picture, from @seglang/contour;
+// - public/figures/orientation.svg  the vertex order of both `orientation` options, from @seglang/contour;
 // - public/tokenizers/qwen3/   the Qwen3 tokenizer the demo counts tokens with.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +147,54 @@ put('public/demo-assets/scenes.json', JSON.stringify(scenes));
   put(
     'public/figures/boundaries.svg',
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-10 -10 ${w * s + 20} ${h * s + 60}" width="${w * s + 20}" height="${h * s + 60}" font-family="sans-serif" font-size="16"><title>A mask, its contour through pixel centres and its boundary along pixel edges</title>${cells.join('')}${path(edges, 0, '#198754', true)}${path(centres, s / 2, '#dc3545', false)}<text x="0" y="${h * s + 30}" fill="#dc3545">pixel centres (OpenCV, SimpleSeg's script)</text><text x="0" y="${h * s + 48}" fill="#198754">pixel edges (round-trips exactly)</text></svg>`,
+  );
+}
+
+// 4b. The vertex order: the same mask's polygon in OpenCV's order and clockwise on screen, numbered.
+{
+  const w = 6;
+  const h = 5;
+  // biome-ignore format: one row per line
+  const data = Uint8Array.from([
+    0, 0, 0, 0, 0, 0,
+    0, 1, 1, 0, 0, 0,
+    0, 1, 1, 0, 0, 0,
+    0, 1, 1, 1, 1, 0,
+    0, 0, 0, 0, 0, 0,
+  ]);
+  const mask = { width: w, height: h, data };
+  const s = 50;
+  const gap = 40;
+  const panel = (orientation, dx, title) => {
+    const [poly] = maskToPolygons(mask, { normalize: false, orientation });
+    const at = ([x, y]) => [dx + x * s + s / 2, y * s + s / 2];
+    const parts = [];
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        parts.push(
+          `<rect x="${dx + x * s}" y="${y * s}" width="${s}" height="${s}" fill="${data[y * w + x] ? '#9ec5fe' : '#f8f9fa'}" stroke="#ced4da"/>`,
+        );
+    parts.push(
+      `<polygon points="${poly.map((p) => at(p).join(',')).join(' ')}" fill="none" stroke="#dc3545" stroke-width="3"/>`,
+    );
+    // The first edge drawn as an arrow: the direction of travel.
+    const [a, b] = [at(poly[0]), at(poly[1])];
+    parts.push(
+      `<line x1="${a[0]}" y1="${a[1]}" x2="${(a[0] + b[0]) / 2}" y2="${(a[1] + b[1]) / 2}" stroke="#dc3545" stroke-width="3" marker-end="url(#arrow)"/>`,
+    );
+    poly.forEach((p, i) => {
+      const [cx, cy] = at(p);
+      parts.push(
+        `<circle cx="${cx}" cy="${cy}" r="11" fill="#fff" stroke="#dc3545" stroke-width="2"/><text x="${cx}" y="${cy + 5}" text-anchor="middle" fill="#212529">${i}</text>`,
+      );
+    });
+    parts.push(`<text x="${dx}" y="${h * s + 26}" fill="#212529">${title}</text>`);
+    return parts.join('');
+  };
+  const width = 2 * w * s + gap;
+  put(
+    'public/figures/orientation.svg',
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-10 -10 ${width + 20} ${h * s + 50}" width="${width + 20}" height="${h * s + 50}" font-family="sans-serif" font-size="15"><title>Vertex order of maskToPolygons: OpenCV's (the default) and screen-clockwise</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="5" markerHeight="5" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#dc3545"/></marker></defs>${panel('opencv', 0, "orientation: 'opencv' (default)")}${panel('screen-clockwise', w * s + gap, "orientation: 'screen-clockwise'")}</svg>`,
   );
 }
 

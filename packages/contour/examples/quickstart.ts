@@ -17,8 +17,11 @@ const mask: Mask = {
 // OpenCV-exact contours (cv.findContours parity): outer borders counter-clockwise on screen.
 const { contours } = findContours(mask, { mode: 'external', method: 'simple' });
 
-// SimpleSeg polygons: clockwise, normalised to [0, 1] (the public data script's preset).
+// SimpleSeg polygons: OpenCV's vertex order, normalised to [0, 1] (the public data script, byte for byte).
 const polygons = maskToPolygons(mask, { preset: 'simpleseg' });
+
+// The same outline clockwise on screen, on request.
+const clockwise = maskToPolygons(mask, { orientation: 'screen-clockwise' });
 
 // Pixel-edge polygons rasterise back to exactly the same mask with the COCO rule.
 const edges = maskToPolygons(mask, { boundary: 'pixel-edges' });
@@ -27,4 +30,12 @@ const roundTrip = maskIou(mask, polygonsToMask(edges, mask.width, mask.height, {
 // COCO RLE, byte-identical to pycocotools.
 const encoded = rle.encode(mask);
 
-export const quickstart = { contours, polygons, edges, roundTrip, encoded, area: rle.area(encoded) };
+export const quickstart = {
+  contours,
+  polygons,
+  clockwise,
+  edges,
+  roundTrip,
+  encoded,
+  area: rle.area(encoded),
+};

@@ -27,6 +27,7 @@ export {
   type Epsilon,
   type MaskToPolygonsOptions,
   maskToPolygons,
+  type Orientation,
   polygonOrientation,
   polygonsToMask,
   traceCrackBoundary,

@@ -25,9 +25,22 @@ export type Epsilon = number | { pixels: number } | { perimeter: number } | { no
  */
 export type Boundary = 'pixel-centres' | 'pixel-centers' | 'pixel-edges';
 
+/**
+ * Vertex order of {@link maskToPolygons}' polygons, as seen on screen (x right, y down):
+ * - `'opencv'`: the direction OpenCV traces outer borders, counter-clockwise on screen (clockwise in
+ *   a y-up frame: what the SimpleSeg paper calls clockwise). Pixel-centre polygons are
+ *   `approxPolyDP`'s output unchanged (same start point and order: the SimpleSeg data script, byte
+ *   for byte); pixel-edge polygons, which OpenCV does not trace, are turned to the same direction.
+ * - `'screen-clockwise'`: clockwise on screen; a polygon in the other direction is reversed keeping
+ *   its first vertex.
+ */
+export type Orientation = 'opencv' | 'screen-clockwise';
+
 export interface MaskToPolygonsOptions {
   /** `'simpleseg'`: the public SimpleSeg data script (the default when no other option is given). */
   preset?: 'simpleseg';
+  /** Default `'opencv'` (the SimpleSeg data script's order). */
+  orientation?: Orientation;
   /** Default `{ perimeter: 0.001 }` (the SimpleSeg script). `0` keeps every contour vertex. */
   epsilon?: Epsilon;
   /** Default `'pixel-centres'`. */
@@ -39,6 +52,7 @@ export interface MaskToPolygonsOptions {
 }
 
 const SIMPLESEG: Required<Omit<MaskToPolygonsOptions, 'preset'>> = {
+  orientation: 'opencv',
   epsilon: { perimeter: 0.001 },
   boundary: 'pixel-centres',
   minArea: 0,
@@ -135,29 +149,54 @@ export function traceCrackBoundary(mask: Mask, sx: number, sy: number): Int32Arr
   return Int32Array.from(out);
 }
 
-/** Scratch for {@link maskToPolygons}: a simplified polygon's coordinates (grown on demand). */
-let simplified = new Float64Array(64);
+/**
+ * Whether a simplified polygon (`kept[0 … m)` of the contour `xy`) is reversed (keeping its first
+ * vertex) to give the requested orientation. Pixel-centre polygons in OpenCV's order are never
+ * touched: they are the reference's output. Otherwise the direction is decided on the simplified
+ * polygon itself, since simplification can flip a thin shape.
+ */
+function mustReverse(
+  xy: Int32Array,
+  kept: Int32Array,
+  m: number,
+  orientation: Orientation,
+  edges: boolean,
+): boolean {
+  if (orientation === 'opencv' && !edges) return false;
+  const simplified = new Float64Array(2 * m);
+  for (let k = 0; k < m; k++) {
+    simplified[2 * k] = xy[2 * kept[k]];
+    simplified[2 * k + 1] = xy[2 * kept[k] + 1];
+  }
+  // Positive for clockwise on screen. Pixel-centre contours of zero area (1-pixel lines) come from
+  // OpenCV in its own direction, which 'screen-clockwise' turns round.
+  const signed = contourAreaFlat(simplified, m, true);
+  if (orientation === 'opencv') return signed > 0;
+  return signed < 0 || (signed === 0 && !edges);
+}
 
 /**
  * Converts a binary mask to polygons: outer boundaries (Suzuki–Abe, OpenCV parity) simplified with
- * Douglas–Peucker (`approxPolyDP` parity), clockwise as seen on screen, optionally normalised to [0, 1].
+ * Douglas–Peucker (`approxPolyDP` parity), in OpenCV's order (see {@link Orientation}), optionally
+ * normalised to [0, 1].
  *
  * Parts come in OpenCV's `RETR_EXTERNAL` order. Holes are not represented (each part's polygon
- * encloses its holes), as in SimpleSeg's polygon text. Pixel-centre contours come from OpenCV
- * counter-clockwise; a simplified polygon whose signed area is negative (or zero, for pixel-centre
- * contours) is reversed keeping its first vertex (the part's top-left pixel), so every polygon is
- * clockwise on screen or degenerate (zero area, e.g. a 1-pixel line).
+ * encloses its holes), as in SimpleSeg's polygon text. With `orientation: 'screen-clockwise'`, a
+ * simplified polygon whose signed area is negative (or zero, for pixel-centre contours) is reversed
+ * keeping its first vertex, so every polygon is clockwise on screen or degenerate (zero area, e.g. a
+ * 1-pixel line).
  *
- * The default (and `preset: 'simpleseg'`) reproduces the public SimpleSeg data script:
+ * The default (and `preset: 'simpleseg'`) reproduces the public SimpleSeg data script byte for byte:
  * `findContours(mask, 'external', 'simple')`, `approxPolyDP(c, 0.001 * arcLength(c, true), true)`,
- * then division by [width, height].
+ * then division by [width, height], in OpenCV's own vertex order.
  *
  * @returns one polygon per part; an empty mask gives `[]`.
  * @throws ContourError for a malformed mask or options.
  * @example
  * const mask = { width: 4, height: 4, data: Uint8Array.from([0,0,0,0, 0,1,1,0, 0,1,1,0, 0,0,0,0]) };
- * maskToPolygons(mask, { normalize: false });                           // → [[[1, 1], [2, 1], [2, 2], [1, 2]]]
- * maskToPolygons(mask, { normalize: false, boundary: 'pixel-edges' }); // → [[[1, 1], [3, 1], [3, 3], [1, 3]]]
+ * maskToPolygons(mask, { normalize: false });                                     // → [[[1, 1], [1, 2], [2, 2], [2, 1]]]
+ * maskToPolygons(mask, { normalize: false, orientation: 'screen-clockwise' });    // → [[[1, 1], [2, 1], [2, 2], [1, 2]]]
+ * maskToPolygons(mask, { normalize: false, boundary: 'pixel-edges' });           // → [[[1, 1], [1, 3], [3, 3], [3, 1]]]
  */
 export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}): Point[][] {
   checkMask(mask);
@@ -183,6 +222,12 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
       `options.minArea must be a number >= 0, got ${String(opts.minArea)}`,
     );
   }
+  if (opts.orientation !== 'opencv' && opts.orientation !== 'screen-clockwise') {
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.orientation must be 'opencv' or 'screen-clockwise', got ${JSON.stringify(opts.orientation)}`,
+    );
+  }
   if (typeof opts.normalize !== 'boolean') {
     throw new ContourError(
       'INVALID_ARGUMENT',
@@ -199,14 +244,7 @@ export function maskToPolygons(mask: Mask, options: MaskToPolygonsOptions = {}):
     const eps = epsilonPixels(epsilon, xy, mask);
     const m = approxKept(xy, n, true, eps);
     const kept = keptIndices();
-    // Decide the direction on the simplified polygon itself: simplification can flip a thin shape.
-    if (simplified.length < 2 * m) simplified = new Float64Array(Math.max(2 * m, 2 * simplified.length));
-    for (let k = 0; k < m; k++) {
-      simplified[2 * k] = xy[2 * kept[k]];
-      simplified[2 * k + 1] = xy[2 * kept[k] + 1];
-    }
-    const signed = contourAreaFlat(simplified, m, true);
-    const reverse = signed < 0 || (signed === 0 && boundary !== 'pixel-edges');
+    const reverse = mustReverse(xy, kept, m, opts.orientation, boundary === 'pixel-edges');
     const poly: Point[] = new Array(m);
     for (let k = 0; k < m; k++) {
       const i = kept[reverse ? (m - k) % m : k];

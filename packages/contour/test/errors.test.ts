@@ -99,13 +99,19 @@ describe('masks', () => {
       /Uint8Array/,
     );
   });
-  test('unknown mode, method, boundary and preset', () => {
+  test('unknown mode, method, boundary, orientation and preset', () => {
     expectError(() => findContours(good, { mode: 'all' as never }), 'INVALID_ARGUMENT', /options\.mode/);
     expectError(() => findContours(good, { method: 'tc89' as never }), 'INVALID_ARGUMENT', /options\.method/);
     expectError(
       () => maskToPolygons(good, { boundary: 'corners' as never }),
       'INVALID_ARGUMENT',
       /options\.boundary/,
+    );
+    // 'clockwise' alone is ambiguous (the SimpleSeg paper calls OpenCV's order clockwise): refused.
+    expectError(
+      () => maskToPolygons(good, { orientation: 'clockwise' as never }),
+      'INVALID_ARGUMENT',
+      /options\.orientation must be 'opencv' or 'screen-clockwise'/,
     );
     expectError(
       () => maskToPolygons(good, { preset: 'kimi' as never }),

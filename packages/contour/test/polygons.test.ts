@@ -21,7 +21,25 @@ const square: Mask = {
 test('a 2×2 block: pixel centres rasterise to 1 pixel, pixel edges to all 4', () => {
   const centres = maskToPolygons(square, { normalize: false });
   const edges = maskToPolygons(square, { normalize: false, boundary: 'pixel-edges' });
+  // OpenCV's order: counter-clockwise on screen from the top-left pixel (the SimpleSeg data script).
   expect(centres).toEqual([
+    [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [2, 1],
+    ],
+  ]);
+  expect(edges).toEqual([
+    [
+      [1, 1],
+      [1, 3],
+      [3, 3],
+      [3, 1],
+    ],
+  ]);
+  // Clockwise on screen on request, keeping the first vertex.
+  expect(maskToPolygons(square, { normalize: false, orientation: 'screen-clockwise' })).toEqual([
     [
       [1, 1],
       [2, 1],
@@ -29,7 +47,9 @@ test('a 2×2 block: pixel centres rasterise to 1 pixel, pixel edges to all 4', (
       [1, 2],
     ],
   ]);
-  expect(edges).toEqual([
+  expect(
+    maskToPolygons(square, { normalize: false, boundary: 'pixel-edges', orientation: 'screen-clockwise' }),
+  ).toEqual([
     [
       [1, 1],
       [3, 1],
@@ -46,11 +66,10 @@ test('the simpleseg preset is the SimpleSeg data script: external/simple contour
   for (const img of golden.masks.slice(0, 15)) {
     for (const counts of img.counts) {
       const mask = rle.decode({ size: [img.h, img.w], counts });
-      const script = findContours(mask, { mode: 'external', method: 'simple' }).contours.map((c) => {
-        const approx = approxPolyDP(c, 0.001 * arcLength(c, true), true);
-        // Clockwise on screen, keeping the first vertex.
-        return [approx[0], ...approx.slice(1).reverse()].map(([x, y]) => [x / img.w, y / img.h]);
-      });
+      // OpenCV's own vertex order and start point: nothing reversed.
+      const script = findContours(mask, { mode: 'external', method: 'simple' }).contours.map((c) =>
+        approxPolyDP(c, 0.001 * arcLength(c, true), true).map(([x, y]) => [x / img.w, y / img.h]),
+      );
       expect(maskToPolygons(mask, { preset: 'simpleseg' })).toEqual(script);
       expect(maskToPolygons(mask)).toEqual(script);
     }
@@ -89,9 +108,9 @@ test('minArea drops small parts; parts keep OpenCV order', () => {
   expect(maskToPolygons(m, { normalize: false, minArea: 1 })).toEqual([
     [
       [1, 1],
-      [3, 1],
-      [3, 3],
       [1, 3],
+      [3, 3],
+      [3, 1],
     ],
   ]);
 });

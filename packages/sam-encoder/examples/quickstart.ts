@@ -13,7 +13,7 @@ export async function quickstart(models: Models, image: RgbImage) {
   await sam.setImage(image);
   const { masks, scores } = await sam.predict({ points: [[40, 30]], multimask: false });
 
-  // SimpleSeg's annotation step: detector boxes → SAM masks → clockwise polygons in [0, 1].
+  // SimpleSeg's annotation step: detector boxes → SAM masks → polygons in [0, 1].
   const polygons = await boxesToPolygons(sam, image, [[10, 10, 50, 40]]);
 
   // SAMTok: a mask ↔ two mask words.

@@ -5,8 +5,9 @@ import type { SamPredictor } from './predictor';
 import type { Box } from './prompts';
 
 /**
- * SimpleSeg's annotation pipeline: each detector box → SAM's best mask → clockwise polygons
- * (`maskToPolygons` with `polygonOptions`, the `simpleseg` preset by default). The image is encoded once.
+ * SimpleSeg's annotation pipeline: each detector box → SAM's best mask → polygons in the SimpleSeg
+ * data script's order (`maskToPolygons` with `polygonOptions`, the `simpleseg` preset by default:
+ * OpenCV's, counter-clockwise on screen). The image is encoded once.
  * @returns one list of polygons per box, in box order (empty when SAM finds nothing in a box).
  */
 export async function boxesToPolygons(

@@ -93,7 +93,7 @@ describe.each(RUNTIMES)('%s', (_name, ort) => {
       expect(disagreements(masks[0], 40, 30, SAM_FIXTURE.radii[1])).toBe(0);
     });
 
-    test('boxesToPolygons: box → best mask → one clockwise polygon per box', async () => {
+    test('boxesToPolygons: box → best mask → one polygon per box, in OpenCV’s order', async () => {
       const image = solid(W, H, COLOUR);
       const polys = await boxesToPolygons(sam, image, [
         [10, 10, 50, 40],
@@ -103,7 +103,7 @@ describe.each(RUNTIMES)('%s', (_name, ort) => {
       const [first] = (await sam.predict({ box: [10, 10, 50, 40], multimask: false })).masks;
       for (const p of polys) {
         expect(p).toHaveLength(1);
-        expect(polygonOrientation(p[0])).toBe('clockwise');
+        expect(polygonOrientation(p[0])).toBe('counter-clockwise');
       }
       // The simpleseg preset (pixel-centre polygons, normalised) loses half a pixel around the edge …
       expect(maskIou(polygonsToMask(polys[0], W, H, { normalized: true }), first)).toBeGreaterThan(0.8);
