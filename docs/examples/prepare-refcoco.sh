@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RefCOCO → SFT JSONL, one file per split, for LLaMA-Factory (or --format swift | qwen-vl | simpleseg).
+# RefCOCO → SFT data, one file per split, for LLaMA-Factory (or --format swift | qwen-vl | simpleseg).
 set -euo pipefail
 REFCOCO=${REFCOCO:-data/refcoco}        # REFER's folder: instances.json and refs(unc).p
 IMAGES=${IMAGES:-data/coco/train2014}   # COCO train2014 images

@@ -216,14 +216,22 @@ cli
 cli
   .command('prepare')
   .description(
-    'COCO instances (+ REFER referring expressions) → SFT JSONL per split, for LLaMA-Factory, ms-swift, Qwen-VL or the SimpleSeg script’s format',
+    'COCO instances (+ REFER referring expressions) → SFT data per split, for LLaMA-Factory, ms-swift, Qwen-VL or the SimpleSeg script’s format',
   )
   .requiredOption('--instances <file>', 'COCO instances.json (streamed)')
   .option('--refs <file>', 'REFER refs(unc).p / refs(umd).p pickle, or the same records as JSON/JSONL')
-  .requiredOption('-o, --out <dir>', 'output folder: <split>.jsonl per split')
+  .requiredOption('-o, --out <dir>', 'output folder: <split>.json or <split>.jsonl per split')
   .option('--images <dir>', 'image folder: written as <dir>/<file_name>; missing files are skipped')
   .option('--no-check-images', 'do not check that image files exist')
-  .addOption(new Option('--format <f>', 'output convention').choices(SFT_FORMATS).default('llamafactory'))
+  .addOption(
+    new Option('--format <f>', 'output convention').choices([...SFT_FORMATS]).default('llamafactory'),
+  )
+  .addOption(
+    new Option(
+      '--container <c>',
+      'one JSON array or one record a line (default: json for qwen-vl and simpleseg, jsonl otherwise)',
+    ).choices(['json', 'jsonl']),
+  )
   .option('--tasks <mix>', 'task weights, e.g. text2mask=0.6,point2mask=0.2,bbox2mask=0.2', 'text2mask=1')
   .option(
     '--epsilon <e>',
@@ -266,6 +274,7 @@ cli
       images: opts.images,
       checkImages: opts.images ? opts.checkImages : false,
       format: opts.format,
+      container: opts.container,
       tasks: parseTasks(opts.tasks),
       epsilon: opts.epsilon,
       budget: opts.budget,

@@ -6,7 +6,9 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
   writeSync,
@@ -16,9 +18,18 @@ import { ContourError, type Mask, maskToPolygons, type Point, rle } from '@segla
 import {
   buildQueries,
   epsilonForBudget,
+  exampleSeed,
   QUERY_TASKS,
   type QueryTask,
+  SFT_DEFAULT_CONTAINER,
+  SFT_FORMATS,
+  type SftContainer,
+  type SftFormat,
   seededRandom,
+  sftFraming,
+  sftRecord,
+  sftText,
+  TASK_INPUTS,
   type TokenCounter,
   weakLabels,
 } from '@seglang/polygon-grammar';
@@ -26,9 +37,7 @@ import { formatMaskWords, RqError } from '@seglang/rq-tokenizer';
 import { type CocoAnnotation, type CocoImage, readRefs, streamCoco } from './coco';
 import { InputError } from './errors';
 
-/** Output conventions of the SFT engines. */
-export type SftFormat = 'llamafactory' | 'swift' | 'qwen-vl' | 'simpleseg';
-export const SFT_FORMATS: SftFormat[] = ['llamafactory', 'swift', 'qwen-vl', 'simpleseg'];
+export { SFT_FORMATS, type SftContainer, type SftFormat };
 
 /** Why an annotation (or a referring record) produced no training example. */
 export type SkipReason =
@@ -52,13 +61,15 @@ export interface PrepareOptions {
   instances: string;
   /** REFER refs pickle (`refs(unc).p`) or the same records as JSON/JSONL; without it the text is the category name. */
   refs?: string;
-  /** Output folder: one `<split>.jsonl` per split, plus `prepare-state.json` for resuming. */
+  /** Output folder: one `<split>.json` or `<split>.jsonl` per split, plus `prepare-state.json` for resuming. */
   out: string;
   /** Image folder: paths in the output are `<images>/<file_name>`; files that do not exist are skipped. */
   images?: string;
   /** Check that each image file exists under `images` (default true when `images` is given). */
   checkImages?: boolean;
   format?: SftFormat;
+  /** One JSON array (`json`) or one record a line (`jsonl`); default: what the format's trainer reads. */
+  container?: SftContainer;
   /** Task mix of the unified query interface (default text2mask only). */
   tasks?: TaskWeight[];
   /** Simplification ε in normalised units (default: the `simpleseg` preset, 0.001 × perimeter). */
@@ -101,10 +112,11 @@ export interface PrepareReport {
 }
 
 interface State {
-  version: 1;
+  version: 2;
   options: string;
   complete: boolean;
   annotationsDone: number;
+  /** Bytes written to each part file (one per split and visit), by part key. */
   bytes: Record<string, number>;
   report: PrepareReport;
 }
@@ -132,69 +144,6 @@ export function parseTasks(spec: string): TaskWeight[] {
   }
   if (out.length === 0) throw new InputError('--tasks: no task given');
   return out;
-}
-
-/** A 32-bit hash of integers (ids may exceed 2^32), for per-example seeds independent of order. */
-function mix(...xs: number[]): number {
-  let h = 0x9e3779b9;
-  for (const x of xs) {
-    for (const part of [x % 2 ** 32, Math.floor(x / 2 ** 32)]) {
-      h = Math.imul(h ^ (part >>> 0), 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-    }
-  }
-  return h >>> 0;
-}
-
-/** `json.dumps(value)` as Python writes it: `", "` and `": "` separators, non-ASCII as `\uXXXX`. */
-export function pythonJson(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value).replace(
-      /[\u007f-\uffff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`)
-      .join(', ')}}`;
-  return JSON.stringify(value);
-}
-
-/** One training example in the chosen convention. */
-export function formatExample(
-  format: SftFormat,
-  example: { id: string; image: string; question: string; answer: string },
-): string {
-  const { image, question, answer } = example;
-  switch (format) {
-    case 'llamafactory':
-    case 'swift':
-      return JSON.stringify({
-        messages: [
-          { role: 'user', content: `<image>${question}` },
-          { role: 'assistant', content: answer },
-        ],
-        images: [image],
-      });
-    case 'qwen-vl':
-      return JSON.stringify({
-        id: example.id,
-        conversations: [
-          { from: 'user', value: `Picture 1: <img>${image}</img>\n${question}` },
-          { from: 'assistant', value: answer },
-        ],
-      });
-    case 'simpleseg':
-      return pythonJson({
-        conversations: [
-          { from: 'user', value: `<img>${image}</img>${question}` },
-          { from: 'assistant', value: answer },
-        ],
-      });
-  }
 }
 
 function annotationMask(a: CocoAnnotation, im: CocoImage): Mask | SkipReason {
@@ -254,7 +203,8 @@ function readCodes(file: string): Map<number, number[]> {
 }
 
 /**
- * COCO instances (+ referring expressions) → SFT JSONL, one file per split. The instances file is
+ * COCO instances (+ referring expressions) → SFT data, one file per split (JSON or JSONL, see
+ * {@link SftContainer}). The instances file is
  * streamed twice (images and categories, then annotations), so memory holds the image index, the
  * referring records and one annotation at a time, never the annotations array. Every random choice
  * (task, template, expression) is seeded per example from `seed` and the annotation id, so the
@@ -271,6 +221,10 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   if (o.budget !== undefined && !o.tokenizer) throw new InputError('--budget needs a tokenizer');
   if (o.epsilon !== undefined && o.budget !== undefined)
     throw new InputError('give --epsilon or --budget, not both');
+  const container = o.container ?? SFT_DEFAULT_CONTAINER[format];
+  if (container !== 'json' && container !== 'jsonl')
+    throw new InputError(`--container must be json or jsonl, got ${JSON.stringify(container)}`);
+  const needsWeakLabels = tasks.some((t) => TASK_INPUTS[t.task].some((k) => k === 'point' || k === 'bbox'));
   const seed = o.seed ?? 0;
   const codebookSize = o.codebookSize ?? 256;
   const checkImages = o.checkImages ?? o.images !== undefined;
@@ -288,6 +242,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
         images: o.images ?? null,
         checkImages,
         format,
+        container,
         tasks,
         epsilon: o.epsilon ?? null,
         budget: o.budget ?? null,
@@ -309,7 +264,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     } catch {
       throw new InputError(`${statePath} is corrupt; pass --overwrite to start again`);
     }
-    if (state.options !== fingerprint)
+    if (state.version !== 2 || state.options !== fingerprint)
       throw new InputError(
         `${o.out} holds a run with other inputs or options; pass --overwrite to replace it, or use another --out`,
       );
@@ -342,25 +297,32 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     if (s.examples.length < 5) s.examples.push(id);
   };
 
-  // Output files; on resume each is cut back to its size at the last checkpoint.
+  // Records go to one part file per split and visit, as compact lines; on resume each is cut back
+  // to its size at the last checkpoint. When the input is done they are assembled into the split's
+  // file in visit order (every example's first visit, then the second …, as the SimpleSeg script's
+  // loop writes them) and in the container's layout.
   const fds = new Map<string, number>();
   const bytes: Record<string, number> = { ...(state?.bytes ?? {}) };
-  const fileOf = (split: string) => {
-    let fd = fds.get(split);
+  const partPath = (key: string) => join(o.out, `.${key.replace('\t', '.visit')}.part`);
+  const partOf = (split: string, visit: number) => {
+    const key = `${split}\t${visit}`;
+    let fd = fds.get(key);
     if (fd === undefined) {
-      const path = join(o.out, `${split}.jsonl`);
+      const path = partPath(key);
       fd = openSync(path, state && existsSync(path) ? 'r+' : 'w');
-      ftruncateSync(fd, bytes[split] ?? 0);
-      bytes[split] ??= 0;
-      report.files[split] = path;
-      fds.set(split, fd);
+      ftruncateSync(fd, bytes[key] ?? 0);
+      bytes[key] ??= 0;
+      fds.set(key, fd);
     }
-    return fd;
+    return { fd, key };
   };
-  for (const split of Object.keys(bytes)) fileOf(split);
+  for (const key of Object.keys(bytes)) {
+    const [split, visit] = key.split('\t');
+    partOf(split, Number(visit));
+  }
 
   const checkpoint = (done: number, complete: boolean) => {
-    const next: State = { version: 1, options: fingerprint, complete, annotationsDone: done, bytes, report };
+    const next: State = { version: 2, options: fingerprint, complete, annotationsDone: done, bytes, report };
     writeFileSync(`${statePath}.tmp`, JSON.stringify(next));
     renameSync(`${statePath}.tmp`, statePath);
   };
@@ -401,10 +363,23 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     if (refs)
       for (const [annId, list] of byAnn)
         if (!seenAnn.has(annId)) for (const r of list) skip('ref-annotation-missing', r.ref_id);
-    checkpoint(done, true);
+    // Everything is in the parts: a run killed while assembling starts again from here.
+    checkpoint(done, false);
   } finally {
     for (const fd of fds.values()) closeSync(fd);
   }
+  const splits = [...new Set(Object.keys(bytes).map((k) => k.split('\t')[0]))];
+  for (const split of splits) {
+    const parts = Object.keys(bytes)
+      .filter((k) => k.split('\t')[0] === split)
+      .sort((a, b) => Number(a.split('\t')[1]) - Number(b.split('\t')[1]))
+      .map(partPath);
+    const file = join(o.out, `${split}.${container}`);
+    assemble(parts, file, format, container);
+    report.files[split] = file;
+  }
+  checkpoint(done, true);
+  for (const key of Object.keys(bytes)) rmSync(partPath(key), { force: true });
   return report;
 
   function processAnnotation(
@@ -440,8 +415,9 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
         throw e;
       }
     }
-    // The box and point of the point/box tasks, once per annotation rather than per example.
-    const { bbox, point } = weakLabels(polygons);
+    // The box and point of the point/box tasks, once per annotation rather than per example, and
+    // only when a task asks for them (the pole of inaccessibility is not free).
+    const { bbox, point } = needsWeakLabels ? weakLabels(polygons) : { bbox: undefined, point: undefined };
     const groups = refsOf ?? [
       { ref_id: a.id, split: o.split ?? 'train', sentences: [categories.get(a.category_id ?? -1) ?? ''] },
     ];
@@ -451,27 +427,71 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
         skip('no-text', refsOf ? g.ref_id : a.id);
         continue;
       }
-      const fd = fileOf(g.split);
       sentences.forEach((text, si) => {
         for (let v = 0; v < visits; v++) {
-          const exampleSeed = mix(seed, a.id, g.ref_id, si, v);
-          const random = seededRandom(exampleSeed);
+          const seedOf = exampleSeed(seed, a.id, g.ref_id, si, v);
+          const random = seededRandom(seedOf);
           const task = pickTask(tasks, random());
           const [q] = buildQueries(
-            { text, polygons, bbox, point, ...(maskText ? { maskText } : {}) },
-            { tasks: [task], seed: exampleSeed },
+            { text, polygons, ...(bbox ? { bbox, point } : {}), ...(maskText ? { maskText } : {}) },
+            { tasks: [task], seed: seedOf },
           );
-          const line = `${formatExample(format, {
+          const record = sftRecord(format, {
             id: `${g.ref_id}_${si}_${v}`,
             image: imagePath,
             question: q.question,
             answer: q.answer,
-          })}\n`;
-          bytes[g.split] += writeSync(fd, line, bytes[g.split]);
+          });
+          const { fd, key } = partOf(g.split, v);
+          bytes[key] += writeSync(fd, `${sftText(format, record)}\n`, bytes[key]);
           report.records[g.split] = (report.records[g.split] ?? 0) + 1;
         }
       });
     }
+  }
+}
+
+/**
+ * Writes a split's file from its part files (compact lines, in visit order): concatenated for
+ * JSONL, or each record laid out as an element of one JSON array. Written beside the target and
+ * renamed, so a split's file is either whole or absent.
+ */
+function assemble(parts: string[], file: string, format: SftFormat, container: SftContainer): void {
+  const tmp = `${file}.tmp`;
+  const out = openSync(tmp, 'w');
+  try {
+    const framing = sftFraming(format, container);
+    let first = true;
+    for (const part of parts)
+      forEachLine(part, (line) => {
+        const text = container === 'jsonl' ? line : sftText(format, JSON.parse(line), 'json');
+        writeSync(out, first ? `${framing.open}${text}` : `${framing.separator}${text}`);
+        first = false;
+      });
+    writeSync(out, first ? framing.empty : framing.close);
+  } finally {
+    closeSync(out);
+  }
+  renameSync(tmp, file);
+}
+
+/** Calls `fn` with each line of a file (without its newline), reading 1 MiB at a time. */
+function forEachLine(file: string, fn: (line: string) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const dec = new TextDecoder();
+    let rest = '';
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      const text = rest + dec.decode(buf.subarray(0, n), { stream: true });
+      const lines = text.split('\n');
+      rest = lines.pop() as string;
+      for (const line of lines) fn(line);
+    }
+    rest += dec.decode();
+    if (rest !== '') fn(rest);
+  } finally {
+    closeSync(fd);
   }
 }
 

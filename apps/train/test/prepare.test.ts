@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToPolygons, rle } from '@seglang/contour';
-import { SIMPLESEG_ANSWERS, SIMPLESEG_QUESTIONS } from '@seglang/polygon-grammar';
+import { pythonJson, SIMPLESEG_ANSWERS, SIMPLESEG_QUESTIONS } from '@seglang/polygon-grammar';
 import { loadTokenizer } from '../src/inputs';
-import { parseTasks, prepare, pythonJson } from '../src/prepare';
+import { parseTasks, prepare } from '../src/prepare';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const tmp = () => mkdtempSync(join(tmpdir(), 'seglang-prepare-'));
@@ -78,11 +78,11 @@ describe('prepare', () => {
     expect(Object.keys(report.files).sort()).toEqual(['testB', 'train', 'val']);
     const img = (n: string) => JSON.stringify(join(F('img'), n));
     expect(lines(join(out, 'train.jsonl'))).toEqual([
-      `{"messages":[{"role":"user","content":"<image>Locate the polygon of the big dog."},{"role":"assistant","content":"Sure, you can find it at [[[0.125, 0.167], [0.725, 0.167], [0.725, 0.8], [0.125, 0.8]]]."}],"images":[${img('a.jpg')}]}`,
-      `{"messages":[{"role":"user","content":"<image>What is the polygon of dog on the left in the image?"},{"role":"assistant","content":"It is at [[[0.125, 0.167], [0.725, 0.167], [0.725, 0.8], [0.125, 0.8]]]."}],"images":[${img('a.jpg')}]}`,
+      `{"messages":[{"role":"user","content":"<image>Locate the polygon of the big dog."},{"role":"assistant","content":"[[[0.125, 0.167], [0.125, 0.8], [0.725, 0.8], [0.725, 0.167]]]."}],"images":[${img('a.jpg')}]}`,
+      `{"messages":[{"role":"user","content":"<image>What is the polygon of dog on the left in the image?"},{"role":"assistant","content":"It is at [[[0.125, 0.167], [0.125, 0.8], [0.725, 0.8], [0.725, 0.167]]]."}],"images":[${img('a.jpg')}]}`,
     ]);
     expect(lines(join(out, 'val.jsonl'))).toEqual([
-      `{"messages":[{"role":"user","content":"<image>Help me locate the polygon of café cat."},{"role":"assistant","content":"[[[0.06, 0.1], [0.76, 0.1], [0.7, 0.25], [0.68, 0.25], [0.6, 0.45], [0.58, 0.45], [0.5, 0.65], [0.48, 0.65], [0.4, 0.85], [0.38, 0.8], [0.36, 0.8], [0.2, 0.4], [0.18, 0.4]]]."}],"images":[${img('b.jpg')}]}`,
+      `{"messages":[{"role":"user","content":"<image>Help me locate the polygon of café cat."},{"role":"assistant","content":"[[[0.06, 0.1], [0.18, 0.4], [0.2, 0.4], [0.36, 0.8], [0.38, 0.8], [0.4, 0.85], [0.48, 0.65], [0.5, 0.65], [0.58, 0.45], [0.6, 0.45], [0.68, 0.25], [0.7, 0.25], [0.76, 0.1]]]."}],"images":[${img('b.jpg')}]}`,
     ]);
     expect(lines(join(out, 'testB.jsonl'))).toHaveLength(1);
     expect(report.records).toEqual({ train: 2, val: 1, testB: 1 });
@@ -107,7 +107,7 @@ describe('prepare', () => {
       );
   });
 
-  test('--format simpleseg: the data script’s lines byte for byte (python3 reference), every example visited twice', async () => {
+  test('--format simpleseg: the data script’s file byte for byte (json.dump, indent=4), every example visited twice', async () => {
     const out = tmp();
     await prepare({
       instances: F('instances.json'),
@@ -117,14 +117,16 @@ describe('prepare', () => {
       seed: 5,
       format: 'simpleseg',
     });
-    const got = lines(join(out, 'train.jsonl'));
-    expect(got).toHaveLength(4); // 2 expressions × 2 visits
-    // Recover the template choices from each line, then let Python write the line from the contour.
+    // One JSON array, as the script's json.dump(Content, f, indent=4) writes it.
+    const text = readFileSync(join(out, 'train.json'), 'utf8');
+    const records = JSON.parse(text) as { conversations: { from: string; value: string }[] }[];
+    expect(records).toHaveLength(4); // 2 expressions × 2 visits
+    // Recover the template choices from each record, then let Python write the file from the contour.
     const contour = maskToPolygons(rle.decode(rle.fromPolygon([5, 5, 30, 5, 30, 25, 5, 25], 30, 40)), {
       normalize: false,
     });
-    const jobs = got.map((line) => {
-      const [user, answer] = JSON.parse(line).conversations.map((c: { value: string }) => c.value);
+    const jobs = records.map((r) => {
+      const [user, answer] = r.conversations.map((c) => c.value);
       const question = user.replace(/^<img>[^<]*<\/img>/, '');
       const sentence = ['the big dog', 'dog on the left'].find((s) =>
         SIMPLESEG_QUESTIONS.some((t) => t.replace('{q}', s) === question),
@@ -137,39 +139,67 @@ describe('prepare', () => {
       expect(a).toBeGreaterThanOrEqual(0);
       return { q, a, sentence, image: join(F('img'), 'a.jpg') };
     });
+    // The data script's loop: every example once, then every example again.
+    expect(jobs.map((j) => j.sentence)).toEqual([
+      'the big dog',
+      'dog on the left',
+      'the big dog',
+      'dog on the left',
+    ]);
     const python = `
 import json, sys
 import numpy as np
 QUESTIONS = json.loads(sys.argv[1]); ANSWERS = json.loads(sys.argv[2]); contours = json.loads(sys.argv[3]); jobs = json.loads(sys.argv[4])
 w, h = 40, 30
 polys = [np.round(np.array(c, dtype=np.float64) / [w, h], 3).tolist() for c in contours]
+content = []
 for j in jobs:
-    question = QUESTIONS[j["q"]].replace("{q}", j["sentence"])
-    answer = ANSWERS[j["a"]].replace("{a}", str(polys))
-    print(json.dumps({"conversations": [{"from": "user", "value": "<img>" + j["image"] + "</img>" + question}, {"from": "assistant", "value": answer}]}))
+    question = QUESTIONS[j["q"]].format(q_placeholder=j["sentence"])
+    answer = ANSWERS[j["a"]].format(a_placeholder=polys)
+    content.append({"conversations": [{"from": "user", "value": "<img>" + j["image"] + "</img>" + question}, {"from": "assistant", "value": answer}]})
+json.dump(content, sys.stdout, indent=4)
 `;
+    // The script's own template lists (placeholders {q_placeholder}, {a_placeholder}), with the bare
+    // answer listed twice.
+    const questions = SIMPLESEG_QUESTIONS.map((t) => t.replace('{q}', '{q_placeholder}'));
+    const answers = SIMPLESEG_ANSWERS.map((t) => t.replace('{a}', '{a_placeholder}'));
+    expect(answers.filter((t) => t === '{a_placeholder}.')).toHaveLength(2);
     const want = execFileSync(
       'python3',
       [
         '-c',
         python,
-        JSON.stringify(SIMPLESEG_QUESTIONS),
-        JSON.stringify(SIMPLESEG_ANSWERS),
+        JSON.stringify(questions),
+        JSON.stringify(answers),
         JSON.stringify(contour),
         JSON.stringify(jobs),
       ],
       { encoding: 'utf8' },
     );
-    expect(got.join('\n')).toBe(want.trimEnd());
-    // Every (annotation, expression) twice; non-ASCII escaped as Python's json.dumps does.
-    expect(jobs.map((j) => j.sentence).sort()).toEqual([
-      'dog on the left',
-      'dog on the left',
-      'the big dog',
-      'the big dog',
-    ]);
-    expect(readFileSync(join(out, 'val.jsonl'), 'utf8')).toContain('caf\\u00e9 cat');
+    expect(text).toBe(want);
+    // Python's own reader takes the file as it is.
+    const loaded = execFileSync(
+      'python3',
+      ['-c', 'import json, sys; print(len(json.load(open(sys.argv[1]))))', join(out, 'train.json')],
+      { encoding: 'utf8' },
+    );
+    expect(loaded.trim()).toBe('4');
+    // Non-ASCII escaped as Python's json.dump does.
+    expect(readFileSync(join(out, 'val.json'), 'utf8')).toContain('caf\\u00e9 cat');
     expect(pythonJson({ a: ['é', 1, 0.5, null] })).toBe('{"a": ["\\u00e9", 1, 0.5, null]}');
+    // JSONL on request: the same records, one per line, as json.dumps writes them.
+    const lined = tmp();
+    await prepare({
+      instances: F('instances.json'),
+      refs: F('refs(unc).p'),
+      images: F('img'),
+      out: lined,
+      seed: 5,
+      format: 'simpleseg',
+      container: 'jsonl',
+    });
+    expect(lines(join(lined, 'train.jsonl')).map((l) => JSON.parse(l))).toEqual(records);
+    expect(lines(join(lined, 'train.jsonl'))[0]).toBe(pythonJson(records[0]));
   });
 
   test('without referring expressions: category names, every skip reason reported, Qwen-VL format', async () => {
@@ -189,8 +219,16 @@ for j in jobs:
       'no-segmentation': { count: 1, examples: [16] },
       'invalid-segmentation': { count: 1, examples: [17] },
     });
-    const recs = lines(join(out, 'train.jsonl')).map((l) => JSON.parse(l));
-    expect(recs.map((r) => r.id)).toEqual(['10_0_0', '11_0_0', '18_0_0']);
+    // One JSON array, which Qwen-VL's finetune.py reads with json.load.
+    const file = join(out, 'train.json');
+    const recs = JSON.parse(readFileSync(file, 'utf8'));
+    expect(recs.map((r: { id: string }) => r.id)).toEqual(['10_0_0', '11_0_0', '18_0_0']);
+    const ids = execFileSync(
+      'python3',
+      ['-c', 'import json, sys; print(",".join(r["id"] for r in json.load(open(sys.argv[1]))))', file],
+      { encoding: 'utf8' },
+    );
+    expect(ids.trim()).toBe('10_0_0,11_0_0,18_0_0');
     expect(recs[0].conversations[0].value).toMatch(/^Picture 1: <img>.*a\.jpg<\/img>\n.*\bdog\b/);
     expect(recs[2].conversations[0].value).toMatch(/\bkite\b/);
     // Without --images the paths are the file names and nothing is checked on disk.
@@ -210,10 +248,13 @@ for j in jobs:
       visits: 200,
     });
     expect(report.skipped['no-samtok-codes']).toEqual({ count: 1, examples: [18] });
-    const recs = lines(join(out, 'train.jsonl')).map((l) => JSON.parse(l).messages);
-    expect(recs).toHaveLength(400);
+    const all = lines(join(out, 'train.jsonl')).map((l) => JSON.parse(l));
+    expect(all).toHaveLength(400);
     const words = '<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>';
-    const dog = recs.slice(0, 200);
+    const dog = all
+      .filter((r) => r.images[0].endsWith('a.jpg'))
+      .map((r: { messages: { content: string }[] }) => r.messages);
+    expect(dog).toHaveLength(200);
     const kinds = { text2mask: 0, bbox2mask: 0, mask2text: 0 };
     for (const [user, assistant] of dog) {
       expect(user.content + assistant.content).not.toContain('[[');
@@ -307,8 +348,10 @@ for j in jobs:
     await expect(
       prepare({ ...opts, out, signal: ac.signal, onAnnotation: (i) => i === 1099 && ac.abort() }),
     ).rejects.toThrow(/interrupted; run it again to resume/);
-    // Lines past the last checkpoint were written; resuming cuts them and goes on from annotation 1,000.
-    expect(lines(join(out, 'train.jsonl')).length).toBeGreaterThan(1000);
+    // Lines past the last checkpoint were written (to the split's part file, assembled at the end);
+    // resuming cuts them and goes on from annotation 1,000.
+    expect(existsSync(join(out, 'train.jsonl'))).toBe(false);
+    expect(lines(join(out, '.train.visit0.part')).length).toBeGreaterThan(1000);
     const resumed = await prepare({ ...opts, out });
     expect(resumed.resumedFrom).toBe(1000);
     expect(readFileSync(join(out, 'train.jsonl'), 'utf8')).toBe(

@@ -30,7 +30,22 @@ export {
   SIMPLESEG_ANSWERS,
   SIMPLESEG_QUESTIONS,
   seededRandom,
+  TASK_INPUTS,
   weakLabels,
 } from './queries';
+export {
+  exampleSeed,
+  type PythonJsonOptions,
+  pythonJson,
+  SFT_DEFAULT_CONTAINER,
+  SFT_FORMATS,
+  type SftContainer,
+  type SftExample,
+  type SftFormat,
+  sftFile,
+  sftFraming,
+  sftRecord,
+  sftText,
+} from './sft';
 export { createStreamParser, type StreamParser, type StreamPointEvent } from './stream';
 export { type BudgetOptions, countTokens, epsilonForBudget, type TokenCounter } from './tokens';

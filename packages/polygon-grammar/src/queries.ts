@@ -15,8 +15,12 @@ export const SIMPLESEG_QUESTIONS = [
   'Locate the polygon of {q}.',
 ];
 
-/** The public SimpleSeg data script's answer templates. */
+/**
+ * The public SimpleSeg data script's answer templates, as listed there: the bare answer twice, so
+ * that a uniform choice gives it 40% of the time.
+ */
 export const SIMPLESEG_ANSWERS = [
+  '{a}.',
   '{a}.',
   'Sure, you can find it at {a}.',
   'It is found at {a}.',
@@ -43,6 +47,18 @@ export const QUERY_TASKS: QueryTask[] = [
   'bbox2text',
   'mask2text',
 ];
+
+/** What each task reads and writes: its input first, then its output. */
+export const TASK_INPUTS: Readonly<Record<QueryTask, readonly ('text' | 'point' | 'bbox' | 'mask')[]>> = {
+  text2point: ['text', 'point'],
+  text2bbox: ['text', 'bbox'],
+  text2mask: ['text', 'mask'],
+  point2mask: ['point', 'mask'],
+  bbox2mask: ['bbox', 'mask'],
+  point2text: ['point', 'text'],
+  bbox2text: ['bbox', 'text'],
+  mask2text: ['mask', 'text'],
+};
 
 /** Question templates per task: `{q}` is the referring text, `{p}`/`{b}`/`{m}` the point, box, mask. */
 export const DEFAULT_QUESTIONS: Record<QueryTask, string[]> = {
@@ -222,29 +238,26 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
   const random = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const hasPolygons = !!target.polygons && target.polygons.flat().length > 0;
-  // Weak labels only for what the target does not give (the pole of inaccessibility is not free).
-  const derived =
-    hasPolygons && (!target.point || !target.bbox) ? weakLabels(target.polygons as Point[][]) : undefined;
-  const point = target.point ?? derived?.point;
-  const bbox = target.bbox ?? derived?.bbox;
   const has = {
     text: typeof target.text === 'string' && target.text.length > 0,
-    point: !!point,
-    bbox: !!bbox,
+    // A missing point or box is derived from the polygons.
+    point: !!target.point || hasPolygons,
+    bbox: !!target.bbox || hasPolygons,
     mask: hasPolygons || (typeof target.maskText === 'string' && target.maskText.length > 0),
   };
-  const needs: Record<QueryTask, Array<keyof typeof has>> = {
-    text2point: ['text', 'point'],
-    text2bbox: ['text', 'bbox'],
-    text2mask: ['text', 'mask'],
-    point2mask: ['point', 'mask'],
-    bbox2mask: ['bbox', 'mask'],
-    point2text: ['point', 'text'],
-    bbox2text: ['bbox', 'text'],
-    mask2text: ['mask', 'text'],
-  };
+  const needs = TASK_INPUTS;
   const tasks = opts.tasks ?? QUERY_TASKS.filter((t) => needs[t].every((k) => has[k]));
   const answers = opts.answers ?? SIMPLESEG_ANSWERS;
+  // Weak labels only for what the tasks use and the target does not give (the pole of
+  // inaccessibility is not free).
+  const usesPoint = tasks.some((t) => needs[t]?.includes('point'));
+  const usesBox = tasks.some((t) => needs[t]?.includes('bbox'));
+  const derived =
+    hasPolygons && ((usesPoint && !target.point) || (usesBox && !target.bbox))
+      ? weakLabels(target.polygons as Point[][])
+      : undefined;
+  const point = target.point ?? derived?.point;
+  const bbox = target.bbox ?? derived?.bbox;
   return tasks.map((task) => {
     if (!needs[task])
       throw new GrammarError(
@@ -260,18 +273,15 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
     const p = point ? formatPoint(point, opts) : '';
     const b = bbox ? formatBox(bbox, opts) : '';
     const m = target.maskText ?? (target.polygons ? formatPolygons(target.polygons, opts) : '');
-    const fill = (t: string) =>
-      t
-        .replaceAll('{q}', target.text ?? '')
-        .replaceAll('{p}', p)
-        .replaceAll('{b}', b)
-        .replaceAll('{m}', m);
+    // One pass, as Python's str.format: a referring text holding "{p}" stays as it is.
+    const values: Record<string, string> = { q: target.text ?? '', p, b, m };
+    const fill = (t: string) => t.replace(/\{([qpbm])\}/g, (_, k: string) => values[k]);
     const question = fill(pick(opts.templates?.[task] ?? DEFAULT_QUESTIONS[task]));
     const output = task.endsWith('2text') ? null : task.endsWith('point') ? p : task.endsWith('bbox') ? b : m;
     const answer =
       output === null
         ? `${(target.text ?? '').replace(/^./, (c) => c.toUpperCase())}.`
-        : pick(answers).replaceAll('{a}', output);
+        : pick(answers).replace(/\{a\}/g, () => output);
     return { task, question, answer };
   });
 }
