@@ -1,4 +1,15 @@
 export { type Constraint, type ConstraintOptions, createConstraint } from './constraint';
+export {
+  answerMask,
+  answerRuns,
+  DECODE_MODES,
+  type DecodedAnswer,
+  type DecodedPart,
+  type DecodeFailure,
+  type DecodeMode,
+  type DecodeOptions,
+  decodeAnswer,
+} from './decode';
 export { GrammarError, type GrammarErrorCode } from './errors';
 export {
   type FormatOptions,
@@ -33,6 +44,7 @@ export {
   TASK_INPUTS,
   weakLabels,
 } from './queries';
+export { type ReferenceMatch, referenceMatches } from './reference';
 export {
   exampleSeed,
   type PythonJsonOptions,

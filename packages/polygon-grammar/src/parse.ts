@@ -1,4 +1,5 @@
 import { GrammarError } from './errors';
+import { pythonFloatRepr } from './format';
 import { type Box, LOCATION_KINDS, type Location, type LocationKind, type Point } from './location';
 
 /** A repair the tolerant parser made, with the character offset it concerns. */
@@ -56,7 +57,7 @@ export function checkParseOptions(opts: ParseOptions): void {
 }
 
 type Node = { offset: number; items: Array<Node | Num> };
-type Num = { offset: number; value: number };
+type Num = { offset: number; value: number; text: string };
 const isNum = (x: Node | Num): x is Num => 'value' in x;
 
 const MAX_DEPTH = 3;
@@ -181,7 +182,7 @@ function scan(
       const value = Number(m[0]);
       if (!Number.isFinite(value))
         throw new Failure('INVALID_NUMBER', `number ${JSON.stringify(m[0])} at offset ${i} is not finite`, i);
-      top.items.push({ offset: i, value });
+      top.items.push({ offset: i, value, text: m[0] });
       expectValue = false;
       sawComma = false;
       i += m[0].length;
@@ -336,6 +337,37 @@ function interpret(root: Node, opts: ParseOptions, repairs: Repair[]): Location 
   return loc;
 }
 
+/**
+ * Strict mode's last rule: the numbers are written as {@link formatLocation} writes them, in one
+ * style — each the shortest repr of its value (`'python'`: `0.5`, `1.0`), or all with the same number
+ * of decimals after a `0` or `1` (`'fixed'`: `0.500`, `1.000`). `00.9`, `0.50` beside `0.25`, or
+ * `1.00` beside `0.5` are none of these.
+ */
+function checkCanonical(root: Node): void {
+  const nums: Num[] = [];
+  const walk = (n: Node) => {
+    for (const x of n.items)
+      if (isNum(x)) nums.push(x);
+      else walk(x);
+  };
+  walk(root);
+  const shortest = (x: Num) => pythonFloatRepr(x.value) === x.text;
+  const odd = nums.find((x) => !shortest(x));
+  if (odd === undefined) return;
+  const decimals = (t: string) => t.length - t.indexOf('.') - 1;
+  const d = decimals(nums[0].text);
+  const unfixed = nums.find((x) => !/^[01]\./.test(x.text) || decimals(x.text) !== d);
+  if (unfixed === undefined) return;
+  // The number to name: the first off the fixed style when the text starts in it, else the first
+  // that is not the shortest repr.
+  const at = shortest(nums[0]) ? odd : unfixed;
+  throw new Failure(
+    'INVALID_NUMBER',
+    `number ${JSON.stringify(at.text)} at offset ${at.offset} is not written as the formatters write it (shortest digits, or the same decimals throughout)`,
+    at.offset,
+  );
+}
+
 function checkText(text: unknown): asserts text is string {
   if (typeof text !== 'string')
     throw new GrammarError('INVALID_ARGUMENT', `text must be a string, got ${typeof text}`);
@@ -386,7 +418,9 @@ export function parseLocationWithRepairs(
         `unexpected text after the location at offset ${after}, found ${describe(text, after)}`,
         after,
       );
-    return { location: interpret(root, opts, repairs), repairs };
+    const location = interpret(root, opts, repairs);
+    if (!tolerant) checkCanonical(root);
+    return { location, repairs };
   } catch (err) {
     throw toGrammarError(err);
   }
@@ -431,6 +465,12 @@ export function extractLocations(answer: string, opts: ParseOptions = {}): Extra
       const { root, end } = scan(answer, i, tolerant, true, repairs);
       next = Math.max(end, i + 1);
       const location = interpret(root, { ...opts, mode: tolerant ? 'tolerant' : 'strict' }, repairs);
+      if (!tolerant) {
+        checkCanonical(root);
+        // Strict: a location is a whole bracket group, not the inside of a deeper one.
+        if (answer[i - 1] === '[' || answer[end] === ']')
+          throw new Failure('TOO_DEEP', `a location at offset ${i} inside more brackets`, end);
+      }
       out.push({ location, start: i, end, repairs });
     } catch (err) {
       if (!(err instanceof Failure)) throw err;

@@ -71,6 +71,74 @@ describe('strict mode accepts only the exact grammar', () => {
       expect((e as GrammarError).offset).toBe(offset);
     }
   });
+  test.each([
+    ['[00.9, 0.2]', 1],
+    ['[0.9, 00.2]', 6],
+    ['[[0.50, 0.25], [0.1, 0.2], [0.3, 0.4]]', 16],
+    ['[[0.500, 0.250], [0.100, 0.20], [0.300, 0.400]]', 25],
+    ['[1.00, 0.5]', 7],
+    ['[0.5, 1.00]', 6],
+  ])('%j is not written as the formatters write it (offset %i)', (text, offset) => {
+    expect(() => parseLocation(text)).toThrow(expect.objectContaining({ code: 'INVALID_NUMBER', offset }));
+  });
+  test('either style, with any number of decimals, is canonical', () => {
+    for (const text of [
+      '[0.5, 0.25]',
+      '[0.500, 0.250]',
+      '[1.0, 0.0]',
+      '[1.000, 0.000]',
+      '[0.5, 0.5]',
+      '[0.12345, 0.1]',
+    ])
+      expect(parseLocation(text).kind).toBe('point');
+  });
+  test('extraction: a location is a whole bracket group, not the inside of a deeper one', () => {
+    const poly = '[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]]';
+    expect(extractLocations(`It is at ${poly}.`, { mode: 'strict' })).toHaveLength(1);
+    expect(extractLocations(`It is at [${poly}.`, { mode: 'strict' })).toEqual([]);
+    expect(extractLocations(`It is at ${poly}].`, { mode: 'strict' })).toEqual([]);
+    expect(extractLocations(`It is at [${poly}].`, { mode: 'strict' })).toEqual([]);
+    // Tolerant extraction still reads it.
+    expect(extractLocations(`It is at [${poly}].`, { mode: 'tolerant' })).toHaveLength(1);
+  });
+  test('strict means canonical: whatever it accepts is what formatLocation writes, in some style', () => {
+    const mutation = fc.tuple(
+      fc.nat(),
+      fc.constantFrom('insert', 'delete', 'replace'),
+      fc.constantFrom(...'0123456789., []'),
+    );
+    fc.assert(
+      fc.property(
+        locationArb,
+        fc.constantFrom('python' as const, 'fixed' as const),
+        fc.integer({ min: 1, max: 6 }),
+        mutation,
+        (loc, style, decimals, [at, op, ch]) => {
+          const text = formatLocation(loc, { style, decimals });
+          const i = at % (text.length + 1);
+          const mutated =
+            op === 'insert'
+              ? text.slice(0, i) + ch + text.slice(i)
+              : op === 'delete'
+                ? text.slice(0, i) + text.slice(i + 1)
+                : text.slice(0, i) + ch + text.slice(i + 1);
+          let parsed: Location;
+          try {
+            parsed = parseLocation(mutated);
+          } catch {
+            return;
+          }
+          const writes = (['python', 'fixed'] as const).some((st) =>
+            Array.from({ length: 15 }, (_, d) => d + 1).some(
+              (d) => formatLocation(parsed, { style: st, decimals: d }) === mutated,
+            ),
+          );
+          expect({ mutated, writes }).toEqual({ mutated, writes: true });
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
   test('kind mismatch and out-of-range values', () => {
     expect(() => parseLocation('[0.1, 0.2]', { kind: 'bbox' })).toThrow(/expected a bbox, found a point/);
     expect(() => parseLocation('[0.1, 1.2]')).toThrow(
