@@ -1,9 +1,9 @@
-import type { Point } from '@seglang/polygon-grammar';
+import { type DecodeMode, decodeAnswer, type Point } from '@seglang/polygon-grammar';
 import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
 import { checkObject, checkPolygons, checkUnit } from './check';
 import { RewardError } from './errors';
 import type { RewardResult } from './result';
-import { predictedPolygons } from './simpleseg';
+import { checkDecoder } from './simpleseg';
 
 function ringArea(ring: [number, number][]): number {
   let a = 0;
@@ -44,16 +44,26 @@ export function polygonIou(prediction: Point[][], groundTruth: Point[][]): numbe
   return union > 0 ? inter / union : 0;
 }
 
-/** Polygon IoU as a reward: strict parse of the response (format failure → 0), IoU with the normalised ground-truth polygons, 0 below τ. */
+/**
+ * Polygon IoU as a reward: the response's polygons found as the `decoder` says (default
+ * `'reference'`, as {@link maskIouReward}), their vector IoU with the normalised ground-truth
+ * polygons, 0 below τ. No polygon, or an answer the reference decoder raises on, scores 0.
+ */
 export function polygonIouReward(
   response: string,
   groundTruth: Point[][],
-  opts: { threshold?: number } = {},
+  opts: { threshold?: number; decoder?: DecodeMode } = {},
 ): RewardResult & { iou: number } {
   checkObject(opts, 'options');
   const threshold = checkUnit('threshold', opts.threshold ?? 0.5);
-  const parts = predictedPolygons(response);
-  if (!parts) return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
+  const decoder = checkDecoder(opts.decoder);
+  if (typeof response !== 'string') return { value: 0, iou: 0, reason: 'the response is not a string' };
+  const decoded = decodeAnswer(response, { mode: decoder });
+  if (decoded.failure)
+    return { value: 0, iou: 0, reason: `no mask: the reference decoder fails: ${decoded.failure.message}` };
+  if (decoded.parts.length === 0)
+    return { value: 0, iou: 0, reason: `no mask: no polygon (${decoder} decoding)` };
+  const parts = decoded.parts.map((p) => p.points);
   let iou: number;
   try {
     iou = polygonIou(parts, groundTruth);

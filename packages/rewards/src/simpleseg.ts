@@ -1,64 +1,16 @@
+import { type CocoRle, type Runs, runsIntersectionUnion, stringToCounts } from '@seglang/contour';
 import {
-  type CocoRle,
-  countsToString,
-  mergeRuns,
-  polygonRuns,
-  type Runs,
-  runsIntersectionUnion,
-  stringToCounts,
-} from '@seglang/contour';
-import { extractLocations, LOCATION_KINDS, type Point } from '@seglang/polygon-grammar';
-import { checkObject, checkPolygons, checkUnit, checkWeights } from './check';
+  answerRuns,
+  DECODE_MODES,
+  type DecodeMode,
+  decodeAnswer,
+  extractLocations,
+  LOCATION_KINDS,
+} from '@seglang/polygon-grammar';
+import { checkObject, checkUnit, checkWeights } from './check';
 import { RewardError } from './errors';
 import { type PreparedGroundTruth, prepareGroundTruth, type SimplesegGroundTruth } from './ground-truth';
 import { combineRewards, type RewardResult } from './result';
-
-/** The predicted polygons of a response: every polygon in the strict grammar, or null on a format failure. */
-export function predictedPolygons(response: unknown): Point[][] | null {
-  if (typeof response !== 'string') return null;
-  const polygons: Point[][] = [];
-  for (const { location } of extractLocations(response, { mode: 'strict' })) {
-    if (location.kind === 'polygon') polygons.push(location.points);
-    else if (location.kind === 'polygons') polygons.push(...location.polygons);
-  }
-  return polygons.length > 0 ? polygons : null;
-}
-
-/** Runs of normalised polygons rasterised at the ground truth's size with the COCO rule, union over parts. */
-function predictionRuns(polygons: Point[][], width: number, height: number): Runs {
-  const parts = polygons.map((poly) => {
-    const xy = new Float64Array(poly.length * 2);
-    for (let i = 0; i < poly.length; i++) {
-      xy[2 * i] = poly[i][0] * width;
-      xy[2 * i + 1] = poly[i][1] * height;
-    }
-    return polygonRuns(xy, height, width);
-  });
-  return parts.length === 1 ? parts[0] : mergeRuns(parts);
-}
-
-/** Rasterises normalised polygons at the ground truth's size with the COCO rule, union over parts. */
-export function rasterizePrediction(polygons: Point[][], width: number, height: number): CocoRle {
-  checkPolygons(polygons, 'polygons');
-  for (const [v, name] of [
-    [width, 'width'],
-    [height, 'height'],
-  ] as const)
-    if (!Number.isInteger(v) || v < 0)
-      throw new RewardError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${String(v)}`);
-  // As rle.fromPolygon: pixel coordinates within ±1e8 (the rasteriser walks every upsampled step).
-  polygons.forEach((poly, k) =>
-    poly.forEach(([x, y], i) => {
-      if (Math.abs(x * width) > 1e8 || Math.abs(y * height) > 1e8)
-        throw new RewardError(
-          'INVALID_ARGUMENT',
-          `polygons[${k}][${i}] is more than 1e8 pixels off: [${x}, ${y}]`,
-        );
-    }),
-  );
-  if (polygons.length === 0) return { size: [height, width], counts: countsToString([height * width]) };
-  return { size: [height, width], counts: countsToString(predictionRuns(polygons, width, height).counts) };
-}
 
 function runsCentroid(counts: ArrayLike<number>, h: number): [number, number] | null {
   let n = 0;
@@ -95,15 +47,28 @@ export function rleCentroid(r: CocoRle): [number, number] | null {
   return runsCentroid(stringToCounts(r.counts, r.size[0], r.size[1]), r.size[0]);
 }
 
-/** What every SimpleSeg reward needs from one response, computed once (by `simplesegReward`, which passes it to each reward; callers leave it out). */
-export interface ResponseAnalysis {
-  polygons: Point[][] | null;
-  pred: Runs | null;
+/** What the IoU and centroid rewards need from one response: its mask at the ground truth's size. */
+interface Prediction {
+  runs: Runs | null;
+  /** Why there is no mask, when there is none. */
+  reason: string;
 }
 
-function analyse(response: unknown, gt: PreparedGroundTruth): ResponseAnalysis {
-  const polygons = predictedPolygons(response);
-  return { polygons, pred: polygons ? predictionRuns(polygons, gt.width, gt.height) : null };
+/** The response's polygons as the decoder finds them, rasterised at the ground truth's size. */
+function predict(response: unknown, gt: PreparedGroundTruth, decoder: DecodeMode): Prediction {
+  if (typeof response !== 'string') return { runs: null, reason: 'the response is not a string' };
+  return answerRuns(decodeAnswer(response, { mode: decoder }), gt.width, gt.height);
+}
+
+/** The decoder option, default `'reference'`. */
+export function checkDecoder(decoder: unknown): DecodeMode {
+  const d = decoder ?? 'reference';
+  if (!DECODE_MODES.includes(d as DecodeMode))
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `decoder must be ${DECODE_MODES.map((m) => `'${m}'`).join(', ')}, got ${String(decoder)}`,
+    );
+  return d as DecodeMode;
 }
 
 export interface MaskIouOptions {
@@ -111,55 +76,39 @@ export interface MaskIouOptions {
   threshold?: number;
   /** Multiplies the reward (default 1). */
   scale?: number;
+  /**
+   * How the response's polygons are found (`@seglang/polygon-grammar`'s `decodeAnswer` modes):
+   * `'reference'` (default), as the public SimpleSeg decoder finds them; `'strict'` or `'tolerant'`.
+   */
+  decoder?: DecodeMode;
 }
 
 /** Checks mask-IoU options, filling in the defaults. */
-function maskIouOptions(opts: MaskIouOptions): { threshold: number; scale: number } {
+function maskIouOptions(opts: MaskIouOptions): { threshold: number; scale: number; decoder: DecodeMode } {
   checkObject(opts, 'options');
   const threshold = checkUnit('threshold', opts.threshold ?? 0.5);
   const scale = opts.scale ?? 1;
   if (typeof scale !== 'number' || !Number.isFinite(scale))
     throw new RewardError('INVALID_ARGUMENT', `scale must be a finite number, got ${String(scale)}`);
-  return { threshold, scale };
+  return { threshold, scale, decoder: checkDecoder(opts.decoder) };
 }
 
-/**
- * SimpleSeg's mask IoU reward: the response is parsed strictly (a format failure gives 0), every
- * polygon is scaled to the ground truth's size and rasterised with the COCO rule (`rle.fromPolygon`,
- * union over parts, as the public SimpleSeg decoder does), and the IoU with the ground truth is
- * the reward, or 0 below τ.
- * @throws RewardError only for a malformed ground truth or options.
- */
-export function maskIouReward(
-  response: string,
-  groundTruth: SimplesegGroundTruth | PreparedGroundTruth,
-  opts: MaskIouOptions = {},
-  analysis?: ResponseAnalysis,
+function iouReward(
+  pred: Prediction,
+  gt: PreparedGroundTruth,
+  threshold: number,
+  scale: number,
 ): RewardResult & { iou: number } {
-  const gt = prepareGroundTruth(groundTruth);
-  const { threshold, scale } = maskIouOptions(opts);
-  const { pred } = analysis ?? analyse(response, gt);
-  if (!pred) return { value: 0, iou: 0, reason: 'format: no polygon in the strict SimpleSeg grammar' };
-  const { intersection, union } = runsIntersectionUnion(pred, gt.runs);
+  if (!pred.runs) return { value: 0, iou: 0, reason: `no mask: ${pred.reason}` };
+  const { intersection, union } = runsIntersectionUnion(pred.runs, gt.runs);
   const iou = intersection === 0 ? 0 : intersection / union;
   if (iou < threshold) return { value: 0, iou, reason: `IoU ${iou.toFixed(4)} < τ ${threshold}` };
   return { value: iou * scale, iou, reason: `IoU ${iou.toFixed(4)} ≥ τ ${threshold}` };
 }
 
-/**
- * SimpleSeg's distance reward: the negative mean squared distance between the predicted and the
- * ground-truth mask centroids, each coordinate normalised by the image size:
- * `−((Δx/W)² + (Δy/H)²) / 2`, in [−1, 0]. A format failure or an empty mask gives −1.
- */
-export function centroidDistanceReward(
-  response: string,
-  groundTruth: SimplesegGroundTruth | PreparedGroundTruth,
-  analysis?: ResponseAnalysis,
-): RewardResult {
-  const gt = prepareGroundTruth(groundTruth);
-  const { pred } = analysis ?? analyse(response, gt);
-  if (!pred) return { value: -1, reason: 'format: no polygon in the strict SimpleSeg grammar' };
-  const c = runsCentroid(pred.counts, gt.height);
+function centroidReward(pred: Prediction, gt: PreparedGroundTruth): RewardResult {
+  if (!pred.runs) return { value: -1, reason: `no mask: ${pred.reason}` };
+  const c = runsCentroid(pred.runs.counts, gt.height);
   if (!c) return { value: -1, reason: 'the predicted mask is empty' };
   if (!gt.centroid) return { value: -1, reason: 'the ground-truth mask is empty' };
   const dx = (c[0] - gt.centroid[0]) / gt.width;
@@ -168,7 +117,44 @@ export function centroidDistanceReward(
   return { value, reason: `centroid offset (${dx.toFixed(4)}, ${dy.toFixed(4)}) of the image size` };
 }
 
-/** 1 when the response holds a location of the expected kind in the strict grammar, else 0. */
+/**
+ * SimpleSeg's mask IoU reward: the response's polygons, found as the public SimpleSeg decoder finds
+ * them (`decoder`, default `'reference'`: any spacing, no range check, every match united), are
+ * scaled to the ground truth's size and rasterised with the COCO rule, and the IoU with the ground
+ * truth is the reward, or 0 below τ. An answer without a polygon, or one the reference decoder
+ * raises on, scores 0.
+ * @throws RewardError only for a malformed ground truth or options.
+ */
+export function maskIouReward(
+  response: string,
+  groundTruth: SimplesegGroundTruth | PreparedGroundTruth,
+  opts: MaskIouOptions = {},
+): RewardResult & { iou: number } {
+  const gt = prepareGroundTruth(groundTruth);
+  const { threshold, scale, decoder } = maskIouOptions(opts);
+  return iouReward(predict(response, gt, decoder), gt, threshold, scale);
+}
+
+/**
+ * SimpleSeg's distance reward: the negative mean squared distance between the predicted and the
+ * ground-truth mask centroids, each coordinate normalised by the image size:
+ * `−((Δx/W)² + (Δy/H)²) / 2`, in [−1, 0]. The polygons are found as for {@link maskIouReward}; no
+ * polygon, or an empty mask, gives −1.
+ */
+export function centroidDistanceReward(
+  response: string,
+  groundTruth: SimplesegGroundTruth | PreparedGroundTruth,
+  opts: { decoder?: DecodeMode } = {},
+): RewardResult {
+  const gt = prepareGroundTruth(groundTruth);
+  checkObject(opts, 'options');
+  return centroidReward(predict(response, gt, checkDecoder(opts.decoder)), gt);
+}
+
+/**
+ * 1 when the response holds a location of the expected kind in the strict grammar (exactly as the
+ * formatters write it), else 0.
+ */
 export function formatReward(
   response: string,
   opts: { kind?: 'point' | 'bbox' | 'polygon' | 'polygons' } = {},
@@ -216,7 +202,8 @@ export interface SimplesegRewardConfig extends MaskIouOptions {
 
 /**
  * The SimpleSeg RL reward (paper §3.2): mask IoU (0 below τ) + centroid distance + format, with
- * an optional length penalty for ablations. Returns a scorer to call per rollout.
+ * an optional length penalty for ablations. The accuracy terms see exactly the polygons the
+ * reference decoder finds (`decoder`); the format term is strict. Returns a scorer to call per rollout.
  * @example
  * const score = simplesegReward({ threshold: 0.5 });
  * score('It is at [[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9], [0.1, 0.9]]].', { width: 10, height: 10, polygons: [[[1, 1], [9, 1], [9, 9], [1, 9]]] }).value;
@@ -224,16 +211,17 @@ export interface SimplesegRewardConfig extends MaskIouOptions {
 export function simplesegReward(config: SimplesegRewardConfig = {}) {
   checkObject(config, 'config');
   // Everything is checked here, once, rather than on the first rollout.
-  maskIouOptions(config);
+  const { threshold, scale, decoder } = maskIouOptions(config);
   if (config.weights !== undefined) checkWeights(config.weights, 'config.weights', SIMPLESEG_COMPONENTS);
   if (config.maxChars !== undefined) lengthPenalty('', { maxChars: config.maxChars });
   const weights = { iou: 1, centroid: 1, format: 1, length: 0, ...config.weights };
   return (response: string, groundTruth: SimplesegGroundTruth | PreparedGroundTruth): RewardResult => {
     const gt = prepareGroundTruth(groundTruth);
-    const analysis = analyse(response, gt);
+    // The response is decoded and rasterised once, for both accuracy terms.
+    const pred = predict(response, gt, decoder);
     const components: Record<string, RewardResult> = {
-      iou: maskIouReward(response, gt, config, analysis),
-      centroid: centroidDistanceReward(response, gt, analysis),
+      iou: iouReward(pred, gt, threshold, scale),
+      centroid: centroidReward(pred, gt),
       format: formatReward(response),
     };
     if (weights.length !== 0)

@@ -98,7 +98,7 @@ test('hand-computed vector IoUs', () => {
   ).toThrow(RewardError);
 });
 
-test('the reward: strict parse, IoU in normalised space, τ', () => {
+test('the reward: the reference decoder’s polygons, IoU in normalised space, τ', () => {
   const gt = [
     [
       [0.2, 0.2],
@@ -116,8 +116,12 @@ test('the reward: strict parse, IoU in normalised space, τ', () => {
   ).toBe(0);
   expect(polygonIouReward('no polygon', gt)).toMatchObject({
     value: 0,
-    reason: expect.stringMatching(/format/),
+    reason: expect.stringMatching(/no polygon/),
   });
+  // Without spaces: the reference decoder reads it, the strict one does not.
+  const tight = '[[0.2,0.2],[0.5,0.2],[0.5,0.8],[0.2,0.8]]';
+  expect(polygonIouReward(tight, gt).iou).toBeCloseTo(0.5, 12);
+  expect(polygonIouReward(tight, gt, { decoder: 'strict' }).iou).toBe(0);
 });
 
 test('vector IoU approaches the raster IoU at high resolution', () => {

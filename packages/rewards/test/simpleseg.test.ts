@@ -42,12 +42,30 @@ describe('maskIouReward', () => {
       '[[[0.2, 0.2], [0.5, 0.2], [0.5, 0.8], [0.2, 0.8]], [[0.5, 0.2], [0.8, 0.2], [0.8, 0.8], [0.5, 0.8]]]';
     expect(maskIouReward(two, gt).iou).toBe(1);
   });
-  test('a format failure scores 0 with the reason', () => {
+  test('the polygons are those the reference decoder finds: any spacing counts, a cut-off polygon does not', () => {
     expect(maskIouReward('It is at [[[0.2, 0.2], [0.8, 0.2]', gt)).toMatchObject({
       value: 0,
-      reason: expect.stringMatching(/format/),
+      reason: expect.stringMatching(/no mask: no polygon \(reference decoding\)/),
     });
-    expect(maskIouReward('[[[0.2,0.2], [0.8,0.2], [0.8,0.8]]]', gt).value).toBe(0); // not the strict grammar
+    // No spaces: not the strict grammar, but the reference decoder reads it (the data's own square).
+    const tight = '[[[0.2,0.2],[0.8,0.2],[0.8,0.8],[0.2,0.8]]]';
+    expect(maskIouReward(tight, gt)).toMatchObject({ value: 1, iou: 1 });
+    expect(maskIouReward(tight, gt, { decoder: 'strict' })).toMatchObject({ value: 0, iou: 0 });
+    expect(formatReward(tight).value).toBe(0);
+    // A malformed first polygon (".1" is no number to the decoder) and a good second one: the
+    // accuracy terms see the second, the format term is 0 — as SimpleSeg's decoder would score it.
+    const fragment =
+      '[[[0.1, .1], [0.5, 0.1], [0.5, 0.5]], [[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]]';
+    expect(maskIouReward(fragment, gt).iou).toBe(1);
+    expect(simplesegReward()(fragment, gt).components).toMatchObject({ iou: 1, format: 0 });
+    // Where the reference decoder raises (a one-point polygon, json.loads on 007), there is no mask.
+    expect(maskIouReward(`${exact} [[0.5, 0.5]]`, gt)).toMatchObject({
+      value: 0,
+      reason: expect.stringMatching(/reference decoder fails: frPyObjects refuses the 1-point polygon/),
+    });
+    expect(maskIouReward('[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 007]]', gt).reason).toMatch(
+      /leading zero/,
+    );
   });
   test('ground truth as mask, RLE or normalised polygons gives the same reward', () => {
     const prepared = prepareGroundTruth(gt);
@@ -87,7 +105,7 @@ test('centroidDistanceReward: −((Δx/W)² + (Δy/H)²) / 2', () => {
   expect(centroidDistanceReward(half, gt).value).toBeCloseTo(-(0.15 ** 2) / 2, 12); // Δx = (3 − 4.5)/10
   expect(centroidDistanceReward('nothing', gt)).toMatchObject({
     value: -1,
-    reason: expect.stringMatching(/format/),
+    reason: expect.stringMatching(/no polygon/),
   });
 });
 
