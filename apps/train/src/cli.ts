@@ -193,6 +193,14 @@ cli
     'model answers (JSONL: id, answer) + annotations (JSON/JSONL: id, split, width, height, masks, box?) → RES/REC/GRES tables per split',
   )
   .option('--out <prefix>', 'write <prefix>.md, <prefix>.csv and <prefix>.json')
+  .addOption(
+    new Option(
+      '--decoder <mode>',
+      'how answers are read: reference (the SimpleSeg README decoder: any spacing, every polygon), strict or tolerant',
+    )
+      .choices(['reference', 'strict', 'tolerant'])
+      .default('reference'),
+  )
   .option('--json', 'print the tables as JSON')
   .addHelpText(
     'after',
@@ -204,6 +212,7 @@ cli
       parseRecords(dec.decode(readBytes(annFile)), annFile),
       parseRecords(dec.decode(readBytes(predFile)), predFile),
       annFile,
+      { decoder: opts.decoder },
     );
     if (opts.out) {
       write(`${opts.out}.md`, `${toMarkdown(tables)}\n`);

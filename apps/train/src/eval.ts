@@ -1,11 +1,6 @@
-import { type CocoRle, ContourError, rle } from '@seglang/contour';
-import {
-  boxFromPolygons,
-  predictedPolygons,
-  ReferringSegmentationMeter,
-  rasterizePrediction,
-  recAccuracy,
-} from '@seglang/rewards';
+import { type CocoRle, ContourError, countsToString, rle } from '@seglang/contour';
+import { answerRuns, DECODE_MODES, type DecodeMode, decodeAnswer } from '@seglang/polygon-grammar';
+import { ReferringSegmentationMeter, recAccuracy } from '@seglang/rewards';
 import { InputError } from './errors';
 
 /**
@@ -30,6 +25,8 @@ export interface EvalPrediction {
 
 export interface SplitTable {
   split: string;
+  /** How the answers' polygons were found (`@seglang/polygon-grammar`'s decodeAnswer mode). */
+  decoder: DecodeMode;
   samples: number;
   cIoU: number;
   gIoU: number;
@@ -44,8 +41,10 @@ export interface SplitTable {
   'N-acc': number | null;
   /** GRES: target samples predicted non-empty / target samples. */
   'T-acc': number | null;
-  /** Answers without any polygon (scored as empty predictions: correct on no-target samples). */
+  /** Answers without a mask: no polygon, or one the reference decoder raises on (scored as empty predictions: correct on no-target samples). */
   emptyAnswers: number;
+  /** Of those, answers the reference decoder raises on (json.loads, or a one- or two-point polygon). */
+  decoderFailures: number;
   /** Annotations without a prediction (scored as empty predictions). */
   missing: number;
 }
@@ -100,16 +99,29 @@ function targetRle(a: EvalAnnotation): CocoRle | null {
   }
 }
 
+export interface EvaluateOptions {
+  /** How answers are read (default `'reference'`: as the public SimpleSeg decoder reads them). */
+  decoder?: DecodeMode;
+}
+
 /**
  * RES / REC / GRES tables per split (and `all`) from model answers and annotations, with
- * @seglang/rewards' metrics: cIoU, gIoU, Pr@k, Acc@0.5 (REC, boxes from the predicted polygons),
- * N-acc and T-acc (GRES; an empty answer on a no-target sample is correct and scores IoU 1).
+ * @seglang/rewards' metrics: cIoU, gIoU, Pr@k, Acc@0.5 (REC: the box of the predicted mask by
+ * min–max, as SimpleSeg derives it), N-acc and T-acc (GRES; an empty answer on a no-target sample is
+ * correct and scores IoU 1). The answers' polygons are found by `decoder` (default `'reference'`),
+ * rasterised at the sample's size and united.
  */
 export function evaluate(
   annotationsIn: unknown[],
   predictionsIn: unknown[],
   file = 'annotations',
+  opts: EvaluateOptions = {},
 ): SplitTable[] {
+  const decoder = opts.decoder ?? 'reference';
+  if (!DECODE_MODES.includes(decoder))
+    throw new InputError(
+      `--decoder must be one of ${DECODE_MODES.join(', ')}, got ${JSON.stringify(decoder)}`,
+    );
   const annotations = annotationsIn.map((a, i) => checkAnnotation(a, i, file));
   const answers = new Map<string, string>();
   predictionsIn.forEach((p, i) => {
@@ -124,40 +136,55 @@ export function evaluate(
     if (!splits.has(s)) splits.set(s, []);
     splits.get(s)!.push(a);
   }
-  const tables = [...splits].map(([split, list]) => table(split, list, answers));
-  if (splits.size > 1) tables.push(table('all', annotations, answers));
+  const tables = [...splits].map(([split, list]) => table(split, list, answers, decoder));
+  if (splits.size > 1) tables.push(table('all', annotations, answers, decoder));
   return tables;
 }
 
-function table(split: string, list: EvalAnnotation[], answers: Map<string, string>): SplitTable {
+/** `[x, y, w, h]` → `[x1, y1, x2, y2]`, in pixel edges. */
+const corners = ([x, y, w, h]: number[]): [number, number, number, number] => [x, y, x + w, y + h];
+
+function table(
+  split: string,
+  list: EvalAnnotation[],
+  answers: Map<string, string>,
+  decoder: DecodeMode,
+): SplitTable {
   const meter = new ReferringSegmentationMeter();
   const boxes: (number[] | null)[] = [];
   const gtBoxes: number[][] = [];
   let emptyAnswers = 0;
+  let decoderFailures = 0;
   let missing = 0;
   let noTarget = 0;
   for (const a of list) {
     const answer = answers.get(String(a.id));
+    let pred: CocoRle | null = null;
     if (answer === undefined) missing++;
-    const polygons = answer === undefined ? null : predictedPolygons(answer);
-    if (answer !== undefined && polygons === null) emptyAnswers++;
-    const pred = polygons ? rasterizePrediction(polygons, a.width, a.height) : null;
+    else {
+      const decoded = decodeAnswer(answer, { mode: decoder });
+      const { runs } = answerRuns(decoded, a.width, a.height);
+      if (decoded.failure) decoderFailures++;
+      if (runs) pred = { size: [a.height, a.width], counts: countsToString(runs.counts) };
+      else emptyAnswers++;
+    }
     const gt = targetRle(a);
     meter.add(pred, gt);
     if (!gt) {
       noTarget++;
       continue;
     }
-    const [x, y, w, h] = rle.toBbox(gt);
-    gtBoxes.push(a.box ?? [x, y, x + w, y + h]);
-    const box = polygons ? boxFromPolygons(polygons) : null;
-    boxes.push(box && [box[0] * a.width, box[1] * a.height, box[2] * a.width, box[3] * a.height]);
+    gtBoxes.push(a.box ?? corners(rle.toBbox(gt)));
+    // The predicted mask's box by min–max; an empty mask has none (a miss).
+    const box = pred && rle.area(pred) > 0 ? corners(rle.toBbox(pred)) : null;
+    boxes.push(box);
   }
   const r = meter.result();
   const pr = r as unknown as Record<string, number>;
   const targets = list.length - noTarget;
   return {
     split,
+    decoder,
     samples: r.samples,
     cIoU: r.cIoU,
     gIoU: r.gIoU,
@@ -170,12 +197,14 @@ function table(split: string, list: EvalAnnotation[], answers: Map<string, strin
     'N-acc': noTarget ? r.nAcc : null,
     'T-acc': noTarget ? r.tAcc : null,
     emptyAnswers,
+    decoderFailures,
     missing,
   };
 }
 
 const COLUMNS: (keyof SplitTable)[] = [
   'split',
+  'decoder',
   'samples',
   'cIoU',
   'gIoU',
@@ -188,10 +217,18 @@ const COLUMNS: (keyof SplitTable)[] = [
   'N-acc',
   'T-acc',
   'emptyAnswers',
+  'decoderFailures',
   'missing',
 ];
 
-const COUNTS = new Set<keyof SplitTable>(['split', 'samples', 'emptyAnswers', 'missing']);
+const COUNTS = new Set<keyof SplitTable>([
+  'split',
+  'decoder',
+  'samples',
+  'emptyAnswers',
+  'decoderFailures',
+  'missing',
+]);
 
 /** Metrics as percentages with two decimals (as papers print them); '—' where a metric does not apply. */
 export function toMarkdown(tables: SplitTable[]): string {
@@ -199,7 +236,7 @@ export function toMarkdown(tables: SplitTable[]): string {
     v === null ? '—' : COUNTS.has(c) ? String(v) : ((v as number) * 100).toFixed(2);
   return [
     `| ${COLUMNS.join(' | ')} |`,
-    `|${COLUMNS.map((c) => (c === 'split' ? '---' : '---:')).join('|')}|`,
+    `|${COLUMNS.map((c) => (c === 'split' || c === 'decoder' ? '---' : '---:')).join('|')}|`,
     ...tables.map((t) => `| ${COLUMNS.map((c) => md(c, t[c])).join(' | ')} |`),
   ].join('\n');
 }

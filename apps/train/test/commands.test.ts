@@ -90,10 +90,35 @@ describe('eval', () => {
     expect(all.cIoU).toBeCloseTo((iA + iB) / (uA + uB + count(pd) + count(gtA)), 12);
     expect(all['N-acc']).toBe(0.5);
     expect(all['T-acc']).toBeCloseTo(2 / 3, 12);
-    expect(toMarkdown(tables).split('\n')[2]).toMatch(/^\| val \| 3 \| /);
+    expect(toMarkdown(tables).split('\n')[2]).toMatch(/^\| val \| reference \| 3 \| /);
     expect(toCsv(tables).split('\n')[0]).toBe(
-      'split,samples,cIoU,gIoU,Pr@0.5,Pr@0.6,Pr@0.7,Pr@0.8,Pr@0.9,Acc@0.5,N-acc,T-acc,emptyAnswers,missing',
+      'split,decoder,samples,cIoU,gIoU,Pr@0.5,Pr@0.6,Pr@0.7,Pr@0.8,Pr@0.9,Acc@0.5,N-acc,T-acc,emptyAnswers,decoderFailures,missing',
     );
+  });
+
+  test('answers are read as the SimpleSeg decoder reads them; REC boxes come from the predicted mask', () => {
+    const ann = [{ id: 'a', width: W, height: H, masks: [rle.encode(gtA)] }];
+    // No spaces: the reference decoder reads it (IoU 1), the strict grammar does not.
+    const tight = [{ id: 'a', answer: '[[[0.0,0.0],[0.5,0.0],[0.5,0.4],[0.0,0.4]]]' }];
+    expect(evaluate(ann, tight)[0]).toMatchObject({
+      decoder: 'reference',
+      cIoU: 1,
+      'Acc@0.5': 1,
+      emptyAnswers: 0,
+    });
+    expect(evaluate(ann, tight, 'annotations', { decoder: 'strict' })[0]).toMatchObject({
+      decoder: 'strict',
+      cIoU: 0,
+      emptyAnswers: 1,
+    });
+    // A zero-area polygon whose vertices span the target's box: its mask is empty, so no REC hit
+    // (the polygon's vertex box would have been a hit).
+    const flat = [{ id: 'a', answer: '[[[0.0, 0.0], [0.25, 0.2], [0.5, 0.4]]]' }];
+    expect(evaluate(ann, flat)[0]).toMatchObject({ 'Acc@0.5': 0, cIoU: 0 });
+    // Where the reference decoder raises (a two-point polygon), no mask, and it is counted.
+    const two = [{ id: 'a', answer: '[[[0.0, 0.0], [0.5, 0.4]]]' }];
+    expect(evaluate(ann, two)[0]).toMatchObject({ emptyAnswers: 1, decoderFailures: 1 });
+    expect(() => evaluate(ann, tight, 'annotations', { decoder: 'loose' as never })).toThrow(/--decoder/);
   });
 
   test('a split without no-target samples has no N-acc / T-acc; missing predictions count as empty', () => {
@@ -110,7 +135,7 @@ describe('eval', () => {
     const r = run('eval', join(dir, 'pred.jsonl'), join(dir, 'ann.json'), '--out', join(dir, 'out', 'res'));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('| split | samples | cIoU |');
+    expect(r.stdout).toContain('| split | decoder | samples | cIoU |');
     expect(JSON.parse(readFileSync(join(dir, 'out', 'res.json'), 'utf8'))).toEqual(
       JSON.parse(JSON.stringify(evaluate(annotations, predictions))),
     );
