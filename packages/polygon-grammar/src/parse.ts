@@ -133,7 +133,7 @@ function scan(
       }
       if (!sawComma && top.items.length > 0 && !tolerant) fail('UNEXPECTED_CHARACTER', i, "expected ', '");
       if (stack.length >= MAX_DEPTH) {
-        if (stopOnGarbage) {
+        if (stopOnGarbage && tolerant) {
           repairs.push({ kind: 'truncated', offset: i });
           return { root, end: i };
         }
@@ -445,7 +445,48 @@ export function extractLocations(answer: string, opts: ParseOptions = {}): Extra
   checkText(answer);
   checkParseOptions(opts);
   const tolerant = (opts.mode ?? 'tolerant') === 'tolerant';
+  return tolerant ? extractTolerant(answer, opts) : extractStrict(answer, opts);
+}
+
+/**
+ * Strict extraction: a location is a whole bracket group of the text — its '[' opens at bracket
+ * depth 0 and its last ']' is not followed by another — written exactly as the formatters write
+ * it. One pass keeps the depth; an attempt starts only at depth 0, and the pass goes on from the
+ * attempt's start after a failure (reading those characters a second time at most) or from its
+ * end after a location.
+ */
+function extractStrict(answer: string, opts: ParseOptions): ExtractedLocation[] {
   const out: ExtractedLocation[] = [];
+  const strict = { ...opts, mode: 'strict' as const };
+  let depth = 0;
+  for (let i = 0; i < answer.length; i++) {
+    const c = answer.charCodeAt(i);
+    if (c === 0x5d) {
+      if (depth > 0) depth--;
+      continue;
+    }
+    if (c !== 0x5b) continue;
+    if (depth++ > 0) continue;
+    const repairs: Repair[] = [];
+    try {
+      const { root, end } = scan(answer, i, false, true, repairs);
+      const location = interpret(root, strict, repairs);
+      checkCanonical(root);
+      if (answer.charCodeAt(end) === 0x5d)
+        throw new Failure('TOO_DEEP', `a location at offset ${i} inside more brackets`, end);
+      out.push({ location, start: i, end, repairs });
+      depth = 0;
+      i = end - 1;
+    } catch (err) {
+      if (!(err instanceof Failure)) throw err;
+    }
+  }
+  return out;
+}
+
+function extractTolerant(answer: string, opts: ParseOptions): ExtractedLocation[] {
+  const out: ExtractedLocation[] = [];
+  const tolerant = { ...opts, mode: 'tolerant' as const };
   let i = answer.indexOf('[');
   while (i >= 0 && i < answer.length) {
     // A location nests at most 3 brackets: in a longer run of '[', only the last 3 can start one.
@@ -462,16 +503,9 @@ export function extractLocations(answer: string, opts: ParseOptions = {}): Extra
     const repairs: Repair[] = [];
     let next = i + 1;
     try {
-      const { root, end } = scan(answer, i, tolerant, true, repairs);
+      const { root, end } = scan(answer, i, true, true, repairs);
       next = Math.max(end, i + 1);
-      const location = interpret(root, { ...opts, mode: tolerant ? 'tolerant' : 'strict' }, repairs);
-      if (!tolerant) {
-        checkCanonical(root);
-        // Strict: a location is a whole bracket group, not the inside of a deeper one.
-        if (answer[i - 1] === '[' || answer[end] === ']')
-          throw new Failure('TOO_DEEP', `a location at offset ${i} inside more brackets`, end);
-      }
-      out.push({ location, start: i, end, repairs });
+      out.push({ location: interpret(root, tolerant, repairs), start: i, end, repairs });
     } catch (err) {
       if (!(err instanceof Failure)) throw err;
       next = Math.max(err.offset, i + 1);

@@ -53,6 +53,8 @@ function isPyDigit(c: number): boolean {
 class Scanner {
   /** Offset and reason of the first character `json.loads` would refuse in the current match. */
   jsonError: { offset: number; message: string } | null = null;
+  /** Characters examined so far: the scanner's work, which the tests check grows linearly. */
+  steps = 0;
 
   constructor(private readonly s: string) {}
 
@@ -60,6 +62,7 @@ class Scanner {
   spaces(i: number): number {
     const s = this.s;
     while (i < s.length) {
+      this.steps++;
       const c = s.charCodeAt(i);
       if (!isPySpace(c)) break;
       if (!JSON_SPACE.has(c) && this.jsonError === null)
@@ -85,6 +88,7 @@ class Scanner {
     let digitsAfterDot = 0;
     let ascii = true;
     while (i < s.length) {
+      this.steps++;
       const ch = s.charCodeAt(i);
       if (ch === 0x2e) {
         dots++;
@@ -121,6 +125,7 @@ class Scanner {
   point: Point = [0, 0];
   pointAt(i: number): number {
     const s = this.s;
+    this.steps++;
     if (s.charCodeAt(i) !== 0x5b) return -1;
     i = this.number(this.spaces(i + 1));
     if (i < 0) return -1;
@@ -140,6 +145,7 @@ class Scanner {
   points: Point[] = [];
   polygonAt(i: number): number {
     const s = this.s;
+    this.steps++;
     this.jsonError = null;
     let end = this.pointAt(this.spaces(i + 1));
     if (end < 0) return -1;
@@ -171,6 +177,11 @@ class Scanner {
 export function referenceMatches(answer: string): ReferenceMatch[] {
   if (typeof answer !== 'string')
     throw new GrammarError('INVALID_ARGUMENT', `answer must be a string, got ${typeof answer}`);
+  return scanReference(answer).matches;
+}
+
+/** {@link referenceMatches} with the number of characters examined (internal: for the tests). */
+export function scanReference(answer: string): { matches: ReferenceMatch[]; steps: number } {
   const out: ReferenceMatch[] = [];
   const sc = new Scanner(answer);
   for (let i = answer.indexOf('['); i >= 0; ) {
@@ -182,5 +193,5 @@ export function referenceMatches(answer: string): ReferenceMatch[] {
     out.push({ points: sc.points, start: i, end, jsonError: sc.jsonError });
     i = answer.indexOf('[', end);
   }
-  return out;
+  return { matches: out, steps: sc.steps };
 }
