@@ -7,8 +7,9 @@ JOBS=${JOBS:-jobs.jsonl}
 OUT=${OUT:-out}
 mkdir -p "$OUT"
 
-# Tokens stream to the terminal; the mask and an overlay are written.
-seglang segment --model "$SERVER" --image "$IMAGE" --prompt "the dog" -o "$OUT/mask.png" --overlay "$OUT/overlay.png"
+# SimpleSeg's own prompt, limits and decoder (--preset simpleseg). Tokens stream to the terminal;
+# the mask and an overlay are written.
+seglang segment --model "$SERVER" --preset simpleseg --image "$IMAGE" --prompt "the dog" -o "$OUT/mask.png" --overlay "$OUT/overlay.png"
 
 # Many jobs ({"image", "prompt", "id"?} per line): results as JSONL, resumable after an interruption.
-seglang segment --model "$SERVER" --batch "$JOBS" -o "$OUT/results.jsonl" --no-progress
+seglang segment --model "$SERVER" --preset simpleseg --batch "$JOBS" -o "$OUT/results.jsonl" --no-progress

@@ -190,13 +190,32 @@ export function program(): Command {
       .option('--overlay <file>', 'the answer drawn on the image (PNG)')
       .option('--rle', 'print the mask as COCO RLE JSON')
       .option('--samtok <dir>', 'a SAMTok model folder: answers are mask words, decoded with it')
-      .option('--max-tokens <n>', 'at most this many answer tokens', number('--max-tokens'), 1024)
+      .addOption(
+        new Option(
+          '--preset <name>',
+          'prompt, limits and decoding of a published pipeline: simpleseg ("Output the polygon coordinates of … in the image.", 512 tokens, the SimpleSeg decoder) or samtok ("Please segment … in this image.", 128 tokens; needs --samtok)',
+        ).choices(['simpleseg', 'samtok']),
+      )
+      .addOption(
+        new Option(
+          '--decoder <mode>',
+          'SimpleSeg: how polygons are read from the answer (default tolerant, or the preset’s: reference)',
+        ).choices(['reference', 'strict', 'tolerant']),
+      )
+      .option(
+        '--max-tokens <n>',
+        'at most this many answer tokens (default 1024, or the preset’s)',
+        number('--max-tokens'),
+      )
       .option(
         '--max-points <n>',
         'in-process SimpleSeg: at most this many points per polygon',
         number('--max-points'),
       )
-      .option('--no-constrain', 'in-process SimpleSeg: do not constrain decoding to the polygon grammar')
+      .option(
+        '--no-constrain',
+        'in-process SimpleSeg: do not constrain decoding to the polygon grammar (a preset does not)',
+      )
       .option('--no-progress', 'with --batch: no progress bar')
       .option('--json', 'machine-readable output'),
   )
@@ -204,6 +223,7 @@ export function program(): Command {
       'after',
       '\nExamples:\n' +
         '  seglang segment --model models/simpleseg-onnx --image dog.jpg --prompt "the dog" -o mask.png\n' +
+        '  seglang segment --model http://localhost:8000/v1 --preset simpleseg --image octopus.png --prompt octopus -o mask.png\n' +
         '  seglang segment --model http://localhost:8000/v1 --image dog.jpg --prompt "the dog" --overlay out.png\n' +
         '  seglang segment --model http://localhost:8000/v1 --samtok models/samtok --image dog.jpg --prompt "the dog" --json\n' +
         '  seglang segment --model http://localhost:8000/v1 --batch jobs.jsonl -o results.jsonl',
@@ -213,6 +233,14 @@ export function program(): Command {
         throw new CommanderError(2, 'seglang.usage', 'error: give --image and --prompt, or --batch');
       if (opts.batch && !opts.out)
         throw new CommanderError(2, 'seglang.usage', 'error: --batch needs -o results.jsonl');
+      if (opts.preset === 'samtok' && !opts.samtok)
+        throw new CommanderError(2, 'seglang.usage', 'error: --preset samtok needs --samtok <dir>');
+      if (opts.preset === 'simpleseg' && opts.samtok)
+        throw new CommanderError(
+          2,
+          'seglang.usage',
+          'error: --preset simpleseg reads polygons; drop --samtok',
+        );
       const image = opts.image ? readImage(opts.image) : undefined;
       const { segmenter, release } = await openSegmenter(opts.model, {
         servedModel: opts.servedModel,
@@ -220,9 +248,12 @@ export function program(): Command {
         dtype: opts.dtype,
         timeoutMs: opts.timeout * 1000,
         samtok: opts.samtok,
+        preset: opts.preset,
+        decoder: opts.decoder,
         maxTokens: opts.maxTokens,
         maxPoints: opts.maxPoints,
-        constrain: opts.constrain,
+        // Commander sets --no-constrain's flag to true when absent: only an explicit choice counts.
+        constrain: opts.constrain === false ? false : undefined,
       });
       try {
         if (opts.batch) {

@@ -6,10 +6,12 @@ import {
   RuntimeError,
   type SamTokResult,
   Segmenter,
+  type SegmenterPreset,
   type SimpleSegResult,
   servedModel,
   type TextGenerator,
 } from '@seglang/mllm-runtime/node';
+import type { DecodeMode } from '@seglang/polygon-grammar';
 import { ResidualQuantizer, RqError } from '@seglang/rq-tokenizer';
 import { SamError, SamTok } from '@seglang/sam-encoder';
 import * as ort from 'onnxruntime-node';
@@ -100,8 +102,11 @@ export async function openSamTok(dir: string): Promise<SamTok> {
 
 export interface SegmentOptions extends ModelOptions {
   samtok?: string;
+  preset?: SegmenterPreset;
+  decoder?: DecodeMode;
   maxTokens?: number;
   maxPoints?: number;
+  /** false: never constrain; undefined: the preset's choice (none), else constrain in-process. */
   constrain?: boolean;
 }
 
@@ -151,10 +156,17 @@ export async function openSegmenter(
   }
   const segmenter = new Segmenter({
     model,
-    kind: samtok ? 'samtok' : 'simpleseg',
+    ...(o.preset ? { preset: o.preset } : { kind: samtok ? 'samtok' : 'simpleseg' }),
     samtok,
-    constrain: o.constrain === false ? false : o.maxPoints ? { maxPoints: o.maxPoints } : true,
-    generation: { maxNewTokens: o.maxTokens ?? 1024 },
+    ...(o.decoder ? { decode: o.decoder } : {}),
+    ...(o.constrain === false
+      ? { constrain: false }
+      : o.maxPoints
+        ? { constrain: { maxPoints: o.maxPoints } }
+        : o.preset
+          ? {}
+          : { constrain: true }),
+    ...(o.maxTokens !== undefined ? { generation: { maxNewTokens: o.maxTokens } } : {}),
   });
   return {
     segmenter,

@@ -199,6 +199,139 @@ describe('segment', () => {
     expect([png.width, png.height]).toEqual([96, 72]);
   });
 
+  test('Kimi-VL served by vLLM (SimpleSeg-Kimi-VL), --preset simpleseg: the reference prompt and decoder', async () => {
+    // What vLLM's OpenAI server sends for sthui/SimpleSeg-Kimi-VL (served with --trust-remote-code):
+    // the model listed under its Hugging Face id, a first chunk with the role and empty content, the
+    // answer as content deltas, a reasoning delta where a reasoning parser is on (never part of the
+    // answer), finish_reason, and a usage chunk. The answer: a list of polygons, numbers without
+    // spaces after commas, as Kimi-VL's tokenizer happens to write them.
+    const kimiAnswer =
+      '[[[0.25,0.25],[0.25,0.75],[0.75,0.75],[0.75,0.25]], [[0.9, 0.9], [0.95, 0.9], [0.95, 0.95]]]';
+    const seenKimi: { body: Record<string, unknown>; auth?: string }[] = [];
+    const kimi = createServer(async (req, res) => {
+      let raw = '';
+      for await (const c of req) raw += c;
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method === 'GET' && req.url === '/v1/models')
+        return json(200, {
+          object: 'list',
+          data: [
+            {
+              id: 'sthui/SimpleSeg-Kimi-VL',
+              object: 'model',
+              created: 1769500000,
+              owned_by: 'vllm',
+              root: 'sthui/SimpleSeg-Kimi-VL',
+              parent: null,
+              max_model_len: 32768,
+            },
+          ],
+        });
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
+        return json(404, { error: 'not found' });
+      const body = JSON.parse(raw);
+      seenKimi.push({ body });
+      const head = {
+        id: 'chatcmpl-9f2',
+        object: 'chat.completion.chunk',
+        created: 1769500001,
+        model: body.model,
+      };
+      const chunk = (delta: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      res.write(chunk({ role: 'assistant', content: '' }));
+      res.write(
+        chunk({
+          reasoning: 'The octopus sits in the middle.',
+          reasoning_content: 'The octopus sits in the middle.',
+        }),
+      );
+      for (let i = 0; i < kimiAnswer.length; i += 4)
+        res.write(chunk({ content: kimiAnswer.slice(i, i + 4) }));
+      res.write(chunk({}, 'stop'));
+      res.write(
+        `data: ${JSON.stringify({ ...head, choices: [], usage: { prompt_tokens: 812, total_tokens: 860, completion_tokens: 48 } })}\n\n`,
+      );
+      res.end('data: [DONE]\n\n');
+    });
+    await new Promise<void>((r) => kimi.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(kimi.address() as AddressInfo).port}/v1`;
+    try {
+      const out = tmp();
+      const r = await run(
+        'segment',
+        '--model',
+        url,
+        '--preset',
+        'simpleseg',
+        '--image',
+        image,
+        '--prompt',
+        'octopus',
+        '-o',
+        join(out, 'mask.png'),
+        '--json',
+      );
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const rec = JSON.parse(r.out);
+      expect(rec.text).toBe(kimiAnswer);
+      const body = seenKimi[0].body as {
+        model: string;
+        max_tokens: number;
+        temperature?: number;
+        messages: { role: string; content: { type: string; text?: string; image_url?: { url: string } }[] }[];
+      };
+      expect(body.model).toBe('sthui/SimpleSeg-Kimi-VL');
+      expect(body.max_tokens).toBe(512);
+      expect(body.temperature ?? 0).toBe(0);
+      // The reference's message: the image first, then the instruction.
+      expect(body.messages).toHaveLength(1);
+      expect(body.messages[0].content.map((c) => c.type)).toEqual(['image_url', 'text']);
+      expect(body.messages[0].content[0].image_url?.url).toMatch(/^data:image\/png;base64,/);
+      expect(body.messages[0].content[1].text).toBe(
+        'Output the polygon coordinates of octopus in the image.',
+      );
+      // The SimpleSeg decoder reads both polygons, spaces or not; both are united.
+      const want = polygonsToMask(
+        [
+          [
+            [0.25, 0.25],
+            [0.25, 0.75],
+            [0.75, 0.75],
+            [0.75, 0.25],
+          ],
+          [
+            [0.9, 0.9],
+            [0.95, 0.9],
+            [0.95, 0.95],
+          ],
+        ],
+        96,
+        72,
+        { normalized: true },
+      );
+      expect(rec.rle).toEqual(rle.encode(want));
+      expect(readMaskPng(join(out, 'mask.png'))).toEqual(want);
+      expect(rec.tokens).toEqual({ prompt: 812, completion: 48 });
+      // Without the preset, tolerant decoding reads the same polygons here.
+      const plain = await run('segment', '--model', url, '--image', image, '--prompt', 'octopus', '--json');
+      expect(JSON.parse(plain.out).rle).toEqual(rec.rle);
+      expect((seenKimi[1].body as { max_tokens: number }).max_tokens).toBe(1024);
+      // --preset samtok needs a SAMTok folder.
+      expect(
+        (await run('segment', '--model', url, '--preset', 'samtok', '--image', image, '--prompt', 'x')).code,
+      ).toBe(2);
+    } finally {
+      kimi.closeAllConnections();
+      await new Promise<void>((r) => kimi.close(() => r()));
+    }
+  });
+
   test('a SAMTok model: mask words from the server decoded by the SAMTok folder, equal to the library', async () => {
     const mask = polygonsToMask(
       [

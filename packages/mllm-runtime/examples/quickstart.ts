@@ -32,7 +32,8 @@ export async function quickstart(modelDir: string, image: RgbImage, serverUrl: s
 
   // The same API against vLLM / SGLang's OpenAI-compatible endpoint.
   const served = servedModel({ baseUrl: serverUrl, model: 'simpleseg', timeoutMs: 30_000 });
-  const remote = await new Segmenter({ model: served, kind: 'simpleseg' }).segment(image, 'Segment the dog.');
+  // With SimpleSeg's own prompt ("Output the polygon coordinates of the dog in the image."), limits and decoder.
+  const remote = await new Segmenter({ model: served, preset: 'simpleseg' }).segment(image, 'the dog');
 
   await model.release();
   return { answer, streamed, local, remote };

@@ -19,7 +19,14 @@ export {
 export { DTYPE_SUFFIX, type LoadOptions, type ModelConfig, QwenVlModel, type SessionName } from './model';
 export { type RopeIndex, type RopeIndexOptions, ropeIndex } from './rope';
 export { argmax, Sampler, type SamplingOptions } from './sampling';
-export { type SamTokResult, Segmenter, type SegmenterOptions, type SimpleSegResult } from './segmenter';
+export {
+  type SamTokResult,
+  SEGMENTER_PRESETS,
+  Segmenter,
+  type SegmenterOptions,
+  type SegmenterPreset,
+  type SimpleSegResult,
+} from './segmenter';
 export { ServedModel, type ServedModelOptions } from './served';
 export { Detokenizer, TextTokenizer } from './tokenizer';
 export type {

@@ -289,6 +289,48 @@ describe('Segmenter', () => {
     expect(Array.from(r.mask.data)).toEqual(Array.from(want.data));
   });
 
+  it("preset 'simpleseg': the reference prompt, 512 tokens, greedy, read by the SimpleSeg decoder", async () => {
+    // No spaces and a value above 1: the reference decoder reads both; tolerant decoding clamps
+    // within 0.02 and refuses 1.5.
+    answer = '[[0.1,0.1],[0.5,0.1],[0.5,0.5],[1.5,0.5]]';
+    const model = servedModel({ baseUrl, model: 'ok' });
+    seen.length = 0;
+    const r = await new Segmenter({ model, preset: 'simpleseg' }).segment(image, 'the dog');
+    if (r.kind !== 'simpleseg') throw new Error('kind');
+    const body = seen[0].body as {
+      max_tokens: number;
+      temperature?: number;
+      messages: { content: { type: string; text?: string }[] }[];
+    };
+    expect(body.max_tokens).toBe(512);
+    expect(body.temperature ?? 0).toBe(0);
+    expect(body.messages[0].content.find((c) => c.type === 'text')?.text).toBe(
+      'Output the polygon coordinates of the dog in the image.',
+    );
+    expect(r.decoded.mode).toBe('reference');
+    const want = polygonsToMask(
+      [
+        [
+          [0.1, 0.1],
+          [0.5, 0.1],
+          [0.5, 0.5],
+          [1.5, 0.5],
+        ],
+      ],
+      40,
+      30,
+      { normalized: true },
+    );
+    expect(Array.from(r.mask.data)).toEqual(Array.from(want.data));
+    // Without the preset the same answer is read tolerantly: 1.5 is out of range, nothing is found.
+    const plain = await new Segmenter({ model, kind: 'simpleseg' }).segment(image, 'the dog');
+    expect(plain.mask.data.some((v) => v > 0)).toBe(false);
+    // Options given beside a preset win.
+    seen.length = 0;
+    await new Segmenter({ model, preset: 'simpleseg', generation: { maxNewTokens: 64 } }).segment(image, 'x');
+    expect(seen[0].body.max_tokens).toBe(64);
+  });
+
   it('SimpleSeg in-process: the grammar constraint makes even a random model answer a polygon', async () => {
     const model = await loadModel(qwenFixture(), { ort });
     try {
@@ -343,5 +385,12 @@ describe('Segmenter', () => {
     refused({ instruction: 'Segment {x}' }, /instruction must be a function/);
     refused({ constrain: 'yes' }, /constrain must be true, false or constraint options/);
     refused({ generation: { temperature: -1 } }, /temperature must be a finite number ≥ 0, got -1/);
+    refused({ decode: 'loose' }, /decode must be 'reference', 'strict', 'tolerant'/);
+    expect(() => new Segmenter({ model, preset: 'kimi' as never })).toThrow(
+      /preset must be simpleseg or samtok/,
+    );
+    expect(() => new Segmenter({ model })).toThrow(
+      /kind must be 'simpleseg' or 'samtok' \(or give a preset\)/,
+    );
   });
 });
