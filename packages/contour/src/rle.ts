@@ -447,54 +447,63 @@ export function runsIntersectionUnion(a: Runs, b: Runs): { intersection: number;
 }
 
 /**
- * `rleMerge`: union (or intersection) of run lists of the same size.
+ * `rleMerge`: union (or intersection) of run lists of the same size. The lists are merged in pairs,
+ * round by round, so k lists of n runs in all cost O(n log k) rather than pycocotools' O(n·k) fold
+ * (the same result: union and intersection are associative).
  * @throws ContourError `INVALID_ARGUMENT` for an empty list, `SIZE_MISMATCH` for lists of different sizes.
  */
 export function mergeRuns(list: Runs[], intersect = false): Runs {
   if (!Array.isArray(list) || list.length === 0)
     throw new ContourError('INVALID_ARGUMENT', 'mergeRuns needs a non-empty array of run lists');
   for (let i = 1; i < list.length; i++) checkSameSize(list[0], list[i]);
-  let acc = list[0].counts;
   const { h, w } = list[0];
-  for (let i = 1; i < list.length; i++) {
-    const B = list[i].counts;
-    const out: number[] = [];
-    let ca = acc[0];
-    let cb = B[0];
-    let v = false;
-    let va = false;
-    let vb = false;
-    let ia = 1;
-    let ib = 1;
-    let cc = 0;
-    let remaining = 1;
-    while (remaining > 0) {
-      const c = Math.min(ca, cb);
-      if (c === 0 && ((ca === 0 && ia >= acc.length) || (cb === 0 && ib >= B.length))) break;
-      cc += c;
-      remaining = 0;
-      ca -= c;
-      if (!ca && ia < acc.length) {
-        ca = acc[ia++];
-        va = !va;
-      }
-      remaining += ca;
-      cb -= c;
-      if (!cb && ib < B.length) {
-        cb = B[ib++];
-        vb = !vb;
-      }
-      remaining += cb;
-      const vp: boolean = v;
-      v = intersect ? va && vb : va || vb;
-      if (v !== vp || remaining === 0) {
-        out.push(cc);
-        cc = 0;
-      }
-    }
-    acc = Uint32Array.from(out);
+  let round: ArrayLike<number>[] = list.map((r) => r.counts);
+  while (round.length > 1) {
+    const next: ArrayLike<number>[] = [];
+    for (let i = 0; i + 1 < round.length; i += 2) next.push(mergeTwo(round[i], round[i + 1], intersect));
+    if (round.length % 2 === 1) next.push(round[round.length - 1]);
+    round = next;
   }
-  return { h, w, counts: acc };
+  return { h, w, counts: round[0] instanceof Uint32Array ? round[0] : Uint32Array.from(round[0]) };
+}
+
+/** The union (or intersection) of two run lists over the same pixels: pycocotools' merge step. */
+function mergeTwo(A: ArrayLike<number>, B: ArrayLike<number>, intersect: boolean): Uint32Array {
+  const out: number[] = [];
+  let ca = A[0];
+  let cb = B[0];
+  let v = false;
+  let va = false;
+  let vb = false;
+  let ia = 1;
+  let ib = 1;
+  let cc = 0;
+  let remaining = 1;
+  while (remaining > 0) {
+    const c = Math.min(ca, cb);
+    if (c === 0 && ((ca === 0 && ia >= A.length) || (cb === 0 && ib >= B.length))) break;
+    cc += c;
+    remaining = 0;
+    ca -= c;
+    if (!ca && ia < A.length) {
+      ca = A[ia++];
+      va = !va;
+    }
+    remaining += ca;
+    cb -= c;
+    if (!cb && ib < B.length) {
+      cb = B[ib++];
+      vb = !vb;
+    }
+    remaining += cb;
+    const vp: boolean = v;
+    v = intersect ? va && vb : va || vb;
+    if (v !== vp || remaining === 0) {
+      out.push(cc);
+      cc = 0;
+    }
+  }
+  return Uint32Array.from(out);
 }
 
 function checkSameSize(a: Runs, b: Runs): void {

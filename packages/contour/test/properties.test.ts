@@ -11,6 +11,7 @@ import {
   polygonsToMask,
   rle,
 } from '../src';
+import { decodeRuns, encodeRuns, mergeRuns } from '../src/rle';
 
 const maskArb = (maxSide = 24) =>
   fc
@@ -250,4 +251,41 @@ test('approxPolyDP returns input points: each kept point equals one of the curve
       .flat()
       .filter((v) => Object.is(v, -0)).length,
   ).toBe(4);
+});
+
+test('mergeRuns of k masks is their pixelwise union (or intersection), whatever k', () => {
+  fc.assert(
+    fc.property(
+      fc
+        .record({
+          width: fc.integer({ min: 1, max: 12 }),
+          height: fc.integer({ min: 1, max: 12 }),
+          k: fc.integer({ min: 1, max: 9 }),
+        })
+        .chain(({ width, height, k }) =>
+          fc
+            .array(fc.uint8Array({ minLength: width * height, maxLength: width * height, min: 0, max: 2 }), {
+              minLength: k,
+              maxLength: k,
+            })
+            .map((list) =>
+              list.map((bytes) => ({ width, height, data: bytes.map((b) => (b === 0 ? 1 : 0)) }) as Mask),
+            ),
+        ),
+      fc.boolean(),
+      (masks, intersect) => {
+        const merged = decodeRuns(mergeRuns(masks.map(encodeRuns), intersect));
+        const want = masks[0].data.map((_, i) =>
+          masks.every((m) => m.data[i]) || (!intersect && masks.some((m) => m.data[i])) ? 1 : 0,
+        );
+        expect(Array.from(merged.data)).toEqual(Array.from(want));
+        // The same runs as pycocotools' one-by-one fold (rle.merge of two at a time).
+        const fold = masks
+          .slice(1)
+          .reduce((acc, m) => rle.merge([acc, rle.encode(m)], intersect), rle.encode(masks[0]));
+        expect(rle.encode(merged)).toEqual(fold);
+      },
+    ),
+    { numRuns: 500 },
+  );
 });
