@@ -11,7 +11,7 @@ export {
   recAccuracy,
   tokensPerMaskStats,
 } from './metrics';
-export { polygonIou, polygonIouReward } from './polygon-iou';
+export { polygonIou, polygonIouDetailed, polygonIouReward } from './polygon-iou';
 export { combineRewards, type RewardResult } from './result';
 export {
   maskWordMatchReward,

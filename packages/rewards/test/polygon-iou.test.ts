@@ -1,6 +1,7 @@
 import { maskIou, polygonsToMask } from '@seglang/contour';
+import { rng } from '@seglang/testing';
 import fc from 'fast-check';
-import { polygonIou, polygonIouReward, RewardError } from '../src';
+import { polygonIou, polygonIouDetailed, polygonIouReward, RewardError } from '../src';
 
 test('hand-computed vector IoUs', () => {
   // Squares [0,2]² and [1,3]²: intersection 1, union 7.
@@ -156,4 +157,46 @@ test('vector IoU approaches the raster IoU at high resolution', () => {
     ),
     { numRuns: 30 },
   );
+});
+
+test('a tangled polygon is measured on a raster, in bounded work, with the reason', () => {
+  // 401 random points: a ring with thousands of self-crossings, which took polygon-clipping 1.4 s.
+  const r = rng(401);
+  const tangled = Array.from({ length: 401 }, () => [r(), r()] as [number, number]);
+  const square = [
+    [
+      [0.2, 0.2],
+      [0.8, 0.2],
+      [0.8, 0.8],
+      [0.2, 0.8],
+    ],
+  ] as [number, number][][];
+  const d = polygonIouDetailed([tangled], square);
+  expect(d.method).toBe('raster');
+  expect(d.reason).toMatch(/more than 64 edge crossings: raster IoU on a 1024² grid/);
+  expect(d.iou).toBeGreaterThan(0);
+  expect(d.iou).toBeLessThan(1);
+  const text = `[[${tangled.map(([x, y]) => `[${x.toFixed(3)}, ${y.toFixed(3)}]`).join(', ')}]]`;
+  expect(polygonIouReward(text, square, { threshold: 0 }).reason).toMatch(
+    /^IoU \(the prediction has more than 64/,
+  );
+  // Simple polygons keep the exact vector IoU; the raster agrees with it to the grid's resolution.
+  const half = [
+    [
+      [0.2, 0.2],
+      [0.5, 0.2],
+      [0.5, 0.8],
+      [0.2, 0.8],
+    ],
+  ] as [number, number][][];
+  expect(polygonIouDetailed(half, square)).toMatchObject({ method: 'vector', iou: expect.closeTo(0.5, 12) });
+  // A side with more than 4,096 vertices goes to the raster at once.
+  const circle = Array.from(
+    { length: 5000 },
+    (_, i) => [0.5 + 0.3 * Math.cos(i / 795.8), 0.5 + 0.3 * Math.sin(i / 795.8)] as [number, number],
+  );
+  expect(polygonIouDetailed([circle], square)).toMatchObject({
+    method: 'raster',
+    reason: expect.stringMatching(/5000 vertices/),
+  });
 });
