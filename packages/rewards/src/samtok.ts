@@ -17,17 +17,13 @@ export function maskWordMatchReward(response: string, groundTruth: string): Rewa
   const gt = words(groundTruth);
   if (pred.length === 0 && gt.length === 0) return { value: 1, reason: 'no masks in either' };
   if (pred.length === 0) return { value: 0, reason: `no mask words in the response, ${gt.length} expected` };
-  const uniquePred = [...new Map(pred.map((c) => [key(c), c])).values()];
-  const uniqueGt = [...new Map(gt.map((c) => [key(c), c])).values()];
+  // Each unique prediction's best grade against the ground truth, by lookup rather than against
+  // every ground-truth mask (that pairwise loop took 25 s on 16,000 masks a side).
+  const uniquePred = new Map(pred.map((c) => [key(c), c]));
+  const gtKeys = new Set(gt.map(key));
+  const gtFirst = new Set(gt.map((c) => c[0]));
   let tp = 0;
-  for (const p of uniquePred) {
-    let best = 0;
-    for (const g of uniqueGt) {
-      if (key(p) === key(g)) best = 1;
-      else if (p[0] === g[0]) best = Math.max(best, 0.4);
-    }
-    tp += best;
-  }
+  for (const [k, p] of uniquePred) tp += gtKeys.has(k) ? 1 : gtFirst.has(p[0]) ? 0.4 : 0;
   const value = tp / Math.max(pred.length, gt.length);
   return { value, reason: `TP ${tp} over max(${pred.length} predicted, ${gt.length} expected)` };
 }

@@ -2,6 +2,9 @@ import { RqError } from './errors';
 
 export const MASK_START = '<|mt_start|>';
 export const MASK_END = '<|mt_end|>';
+/** Qwen-VL's grounding tokens around a phrase in a grounded conversation answer. */
+const REF_START = '<|object_ref_start|>';
+const REF_END = '<|object_ref_end|>';
 
 export interface MaskWordOptions {
   /** Codes per level (default 256). */
@@ -215,10 +218,16 @@ export function parseMaskAnswer(
         masks[k].label = label[1];
       }
     }
-    // Grounded conversation: a phrase right before the mask.
-    const before = text.slice(k > 0 ? words[k - 1].end : 0, w.start);
-    const phrase = /<\|object_ref_start\|>([\s\S]*?)<\|object_ref_end\|>\s*$/.exec(before);
-    if (phrase) masks[k].phrase = phrase[1];
+    // Grounded conversation: the phrase right before the mask, `<|object_ref_start|>phrase
+    // <|object_ref_end|>` and only whitespace up to the mask. Found from the mask backwards, in
+    // time linear in the text between masks (a regular expression anchored at the end tried every
+    // earlier start token: 40,000 of them took 23 s).
+    const from = k > 0 ? words[k - 1].end : 0;
+    const close = text.lastIndexOf(REF_END, w.start - REF_END.length);
+    if (close >= from && text.slice(close + REF_END.length, w.start).trim() === '') {
+      const open = text.lastIndexOf(REF_START, close - REF_START.length);
+      if (open >= from) masks[k].phrase = text.slice(open + REF_START.length, close);
+    }
   });
   const noTarget = masks.length === 0 && /\bno target\b/i.test(text);
   return { noTarget, masks };
