@@ -27,26 +27,82 @@ export interface ReferRecord {
   sentences: { sent: string }[];
 }
 
+/** JSON nested deeper than this is refused before it is parsed (COCO files nest 5 levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Tracks the nesting depth of a JSON byte stream (outside strings), so that a file nested absurdly
+ * deep is refused at once instead of costing the parser seconds (100,000 levels took 15 s).
+ */
+class DepthGuard {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  constructor(private readonly file: string) {}
+  /** @throws InputError past {@link MAX_JSON_DEPTH}, naming the byte. */
+  check(chunk: Uint8Array, offset: number): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.inString = false;
+      } else if (c === 0x22) this.inString = true;
+      else if (c === 0x5b || c === 0x7b) {
+        if (++this.depth > MAX_JSON_DEPTH)
+          throw new InputError(
+            `${this.file}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at byte ${offset + i}; not a COCO file`,
+          );
+      } else if (c === 0x5d || c === 0x7d) this.depth--;
+    }
+  }
+}
+
+/** The size of a file to read, or an InputError naming it (a missing file is not a crash). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** An error raised by a handler while the file streams: passed on as it is, never as a JSON error. */
+class HandlerFailure {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Streams a JSON file through `@streamparser/json`, calling `onValue` for every value at `paths`
- * (JSONPath-like, e.g. `$.annotations.*`) as soon as it is complete; nothing else is kept.
+ * (JSONPath-like, e.g. `$.annotations.*`) as soon as it is complete, with the name of the array
+ * it is in; nothing else is kept. Errors of the file are InputErrors naming the byte; errors
+ * thrown by `onValue` are passed on unchanged.
  */
 async function streamJson(
   file: string,
   paths: string[],
-  onValue: (value: unknown, key: number | string | undefined) => void,
+  onValue: (value: unknown, key: number | string | undefined, section: string | undefined) => void,
   onBytes?: (read: number, total: number) => void,
 ): Promise<void> {
-  const total = statSync(file).size;
+  const total = sizeOf(file);
   const p = new JSONParser({ paths, keepStack: false });
-  p.onValue = ({ value, key }) => onValue(value, key);
+  p.onValue = ({ value, key, stack }) => {
+    try {
+      onValue(value, key, stack[stack.length - 1]?.key as string | undefined);
+    } catch (err) {
+      throw new HandlerFailure(err);
+    }
+  };
+  const guard = new DepthGuard(file);
   let read = 0;
   const fail = (err: unknown): never => {
+    if (err instanceof HandlerFailure) throw err.error;
     if (err instanceof InputError) throw err;
     throw new InputError(`${file} is not valid JSON: ${(err as Error).message} (near byte ${read})`);
   };
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      guard.check(chunk as Buffer, read);
       try {
         p.write(chunk as Buffer);
       } catch (err) {
@@ -56,10 +112,9 @@ async function streamJson(
       onBytes?.(read, total);
     }
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    // A read error (the file vanished, a directory) names the file; anything else passes on.
+    if (err instanceof InputError || !(err instanceof Error) || !('code' in err)) throw err;
+    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
   }
   if (!p.isEnded) fail(new Error('the file ends inside a value'));
 }
@@ -89,20 +144,34 @@ export function streamCoco(
   return streamJson(
     file,
     paths,
-    (v, key) => {
+    (v, key, section) => {
+      // What an item is comes from the array it is in, not from its keys (an image may carry an
+      // image_id, an annotation a name).
       const value = v as Record<string, unknown>;
-      if (!value || typeof value !== 'object')
-        throw new InputError(`${file}: item ${String(key)} is not an object`);
-      if ('image_id' in value) {
-        if (typeof value.id !== 'number')
-          throw new InputError(`${file}: annotation ${String(key)} has no numeric id`);
+      const where = `${file}: ${section}[${String(key)}]`;
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        throw new InputError(`${where} is not an object`);
+      if (section === 'annotations') {
+        if (!Number.isSafeInteger(value.id)) throw new InputError(`${where} has no integer id`);
+        if (!Number.isSafeInteger(value.image_id)) throw new InputError(`${where} has no integer image_id`);
         handlers.annotation?.(key as number, value as unknown as CocoAnnotation);
-      } else if ('file_name' in value) {
+      } else if (section === 'images') {
         const im = value as unknown as CocoImage;
-        if (!Number.isFinite(im.id) || !(im.width > 0) || !(im.height > 0))
-          throw new InputError(`${file}: image ${JSON.stringify(im.id)} has no valid id, width and height`);
-        handlers.image?.({ id: im.id, file_name: String(im.file_name), width: im.width, height: im.height });
-      } else if (typeof value.name === 'string') handlers.category?.(value.id as number, value.name);
+        if (
+          !Number.isSafeInteger(im.id) ||
+          !Number.isSafeInteger(im.width) ||
+          !Number.isSafeInteger(im.height) ||
+          im.width < 1 ||
+          im.height < 1
+        )
+          throw new InputError(`${where} needs an integer id and positive integer width and height`);
+        if (typeof im.file_name !== 'string') throw new InputError(`${where} has no file_name string`);
+        handlers.image?.({ id: im.id, file_name: im.file_name, width: im.width, height: im.height });
+      } else if (section === 'categories') {
+        if (!Number.isSafeInteger(value.id) || typeof value.name !== 'string')
+          throw new InputError(`${where} needs an integer id and a name`);
+        handlers.category?.(value.id as number, value.name);
+      }
     },
     onBytes,
   );
@@ -140,7 +209,10 @@ export function readRefs(file: string): ReferRecord[] {
     }
   }
   if (!Array.isArray(records)) throw new InputError(`${file} must hold a list of referring records`);
+  if (records.length === 0) throw new InputError(`${file} holds no referring records`);
   return records.map((r, i) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r))
+      throw new InputError(`${file}: record ${i} is not an object`);
     const rec = r as Record<string, unknown>;
     const str = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v);
     const sentences = Array.isArray(rec.sentences)

@@ -218,6 +218,8 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   const visits = o.visits ?? (format === 'simpleseg' ? 2 : 1);
   if (!Number.isInteger(visits) || visits < 1)
     throw new InputError(`--visits must be a positive integer, got ${visits}`);
+  if (o.budget !== undefined && (!Number.isInteger(o.budget) || o.budget < 1))
+    throw new InputError(`--budget must be a positive integer, got ${o.budget}`);
   if (o.budget !== undefined && !o.tokenizer) throw new InputError('--budget needs a tokenizer');
   if (o.epsilon !== undefined && o.budget !== undefined)
     throw new InputError('give --epsilon or --budget, not both');

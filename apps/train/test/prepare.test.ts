@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToPolygons, rle } from '@seglang/contour';
 import { pythonJson, SIMPLESEG_ANSWERS, SIMPLESEG_QUESTIONS } from '@seglang/polygon-grammar';
+import { readRefs } from '../src/coco';
 import { loadTokenizer } from '../src/inputs';
 import { parseTasks, prepare } from '../src/prepare';
 
@@ -369,6 +370,89 @@ json.dump(content, sys.stdout, indent=4)
     expect(readFileSync(join(out, 'train.jsonl'), 'utf8')).not.toBe(
       readFileSync(join(clean, 'train.jsonl'), 'utf8'),
     );
+  });
+
+  test('hostile COCO and REFER files: refused early with the file and place, never a crash', async () => {
+    const dir = tmp();
+    // 100,000 levels of nesting: refused at the 65th, not parsed for seconds.
+    writeFileSync(join(dir, 'deep.json'), `{"images": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    await expect(prepare({ instances: join(dir, 'deep.json'), out: join(dir, 'o1') })).rejects.toThrow(
+      /deep\.json: JSON nested deeper than 64 levels at byte 74; not a COCO file/,
+    );
+    // An image that carries an image_id key is an image: the array says what an item is.
+    writeFileSync(
+      join(dir, 'keys.json'),
+      JSON.stringify({
+        images: [{ id: 1, image_id: 1, file_name: 'a.jpg', width: 40, height: 30 }],
+        annotations: [
+          {
+            id: 5,
+            image_id: 1,
+            category_id: 1,
+            iscrowd: 0,
+            name: 'x',
+            segmentation: [[5, 5, 30, 5, 30, 25]],
+          },
+        ],
+        categories: [{ id: 1, name: 'dog' }],
+      }),
+    );
+    expect((await prepare({ instances: join(dir, 'keys.json'), out: join(dir, 'o2') })).records).toEqual({
+      train: 1,
+    });
+    // Items of the wrong shape name their array and index.
+    writeFileSync(
+      join(dir, 'shape.json'),
+      JSON.stringify({ images: [{ id: 1, file_name: 'a.jpg', width: 4, height: 4 }], annotations: [null] }),
+    );
+    await expect(prepare({ instances: join(dir, 'shape.json'), out: join(dir, 'o3') })).rejects.toThrow(
+      /shape\.json: annotations\[0\] is not an object/,
+    );
+    writeFileSync(
+      join(dir, 'img.json'),
+      JSON.stringify({ images: [{ id: 'one', file_name: 'a.jpg', width: 4, height: 4 }], annotations: [] }),
+    );
+    await expect(prepare({ instances: join(dir, 'img.json'), out: join(dir, 'o4') })).rejects.toThrow(
+      /img\.json: images\[0\] needs an integer id/,
+    );
+    // A failure while processing an annotation is reported as itself, not as a JSON error.
+    await expect(
+      prepare({ instances: F('instances.json'), out: join(dir, 'o5'), budget: 0, tokenizer: () => 1 }),
+    ).rejects.toThrow(/--budget must be a positive integer, got 0/);
+    // Referring records: an empty list, and records that are not objects.
+    writeFileSync(join(dir, 'empty.json'), '[]');
+    await expect(
+      prepare({ instances: F('instances.json'), refs: join(dir, 'empty.json'), out: join(dir, 'o6') }),
+    ).rejects.toThrow(/empty\.json holds no referring records/);
+    // Mutated pickles and JSON: an InputError naming the file, or records; never another error.
+    const pickle = readFileSync(F('refs(unc).p'));
+    const json = readFileSync(F('refs.json'));
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (let k = 0; k < 300; k++) {
+      const base = k % 2 ? pickle : json;
+      const bytes = Buffer.from(base);
+      for (let e = 0; e < 1 + Math.floor(rand() * 4); e++)
+        bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);
+      const file = join(dir, k % 2 ? `m${k}.p` : `m${k}.json`);
+      writeFileSync(file, k % 3 === 0 ? bytes.subarray(0, Math.floor(rand() * bytes.length)) : bytes);
+      try {
+        readRefs(file);
+      } catch (e) {
+        expect({ k, name: (e as Error).name, named: (e as Error).message.includes(file) }).toEqual({
+          k,
+          name: 'InputError',
+          named: true,
+        });
+      }
+    }
+    writeFileSync(join(dir, 'nulls.json'), '[null]');
+    await expect(
+      prepare({ instances: F('instances.json'), refs: join(dir, 'nulls.json'), out: join(dir, 'o7') }),
+    ).rejects.toThrow(/nulls\.json: record 0 is not an object/);
   });
 
   test('bad input: a clear error naming the file', async () => {
