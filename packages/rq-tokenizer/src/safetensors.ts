@@ -52,14 +52,16 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
+    if (info === null || typeof info !== 'object' || Array.isArray(info))
+      throw new RqError('INVALID_FILE', `tensor ${JSON.stringify(name)} must be { dtype, shape, data_offsets }`, 8);
     const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    const size = DTYPE_BYTES[String(t.dtype)];
+    const size = Object.hasOwn(DTYPE_BYTES, String(t.dtype)) ? DTYPE_BYTES[String(t.dtype)] : 0;
     if (!size)
       throw new RqError(
         'INVALID_FILE',
         `tensor ${JSON.stringify(name)} has unsupported dtype ${JSON.stringify(t.dtype)} (F32, F64, F16, BF16)`,
       );
-    if (!Array.isArray(t.shape) || !t.shape.every((s) => Number.isInteger(s) && s >= 0)) {
+    if (!Array.isArray(t.shape) || !t.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
       throw new RqError(
         'INVALID_FILE',
         `tensor ${JSON.stringify(name)} has an invalid shape ${JSON.stringify(t.shape)}`,
@@ -187,8 +189,12 @@ export function readNpy(bytes: Uint8Array): { shape: number[]; data: Float32Arra
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (major < 1 || major > 3)
+    throw new RqError('INVALID_FILE', `.npy format version ${major}.${bytes[7]} is not one of 1, 2, 3`, 6);
   const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart)
+    throw new RqError('INVALID_FILE', `.npy file is truncated: ${bytes.length} bytes, its header length needs ${headerStart}`, bytes.length);
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (headerStart + headerLength > bytes.length)
     throw new RqError('INVALID_FILE', '.npy header is truncated', bytes.length);
   const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
@@ -196,24 +202,26 @@ export function readNpy(bytes: Uint8Array): { shape: number[]; data: Float32Arra
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined)
-    throw new RqError('INVALID_FILE', `.npy header is malformed: ${header.trim()}`);
+    throw new RqError('INVALID_FILE', `.npy header is malformed: ${JSON.stringify(header.trim().slice(0, 200))}`, headerStart);
   if (fortran === 'True')
     throw new RqError('INVALID_FILE', '.npy arrays in Fortran order are not supported; save with C order');
   if (descr !== '<f4' && descr !== '<f8')
     throw new RqError('INVALID_FILE', `.npy dtype ${descr} is not supported (<f4 or <f8)`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
+  // Each dimension a non-negative integer as numpy writes it: `(3, 256)`, `(5,)`, `()`.
+  const dims = shapeText.split(',').map((s) => s.trim());
+  if (dims.length > 1 && dims[dims.length - 1] === '') dims.pop();
+  if (dims.length === 1 && dims[0] === '') dims.pop();
+  if (!dims.every((d) => /^\d{1,15}$/.test(d)))
+    throw new RqError('INVALID_FILE', `.npy shape (${shapeText}) must be non-negative integers`, headerStart);
+  const shape = dims.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const size = descr === '<f4' ? 4 : 8;
   const start = headerStart + headerLength;
-  if (start + count * size > bytes.length) {
+  if (count * size !== bytes.length - start) {
     throw new RqError(
       'INVALID_FILE',
-      `.npy data is truncated: shape (${shape.join(', ')}) needs ${count * size} bytes, the file has ${bytes.length - start}`,
-      bytes.length,
+      `.npy data does not match its shape: (${shape.join(', ')}) × ${descr} needs ${count * size} bytes, the file has ${bytes.length - start}`,
+      start,
     );
   }
   const data = new Float32Array(count);

@@ -1,4 +1,4 @@
-import { MISSING_CODE, ResidualQuantizer, RqError, readSafetensors, writeSafetensors } from '../src';
+import { MISSING_CODE, ResidualQuantizer, RqError, readNpy, readSafetensors, writeSafetensors } from '../src';
 import { gauss, rng } from './helpers';
 
 function randomQuantizer(seed: number, levels = 2, k = 256, d = 256): ResidualQuantizer {
@@ -210,4 +210,68 @@ describe('bad input → RqError with a code naming the argument', () => {
       message: expect.stringMatching(/unsupported dtype "I64"/),
     });
   });
+});
+
+test('mutated .npy and safetensors files: an RqError with a code, or codebooks; never a RangeError', () => {
+  // Real files as numpy and safetensors write them (numpy's header padded to 64 bytes).
+  const npy = (() => {
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4, 3), }";
+    const padded = `${header}${' '.repeat(64 - ((10 + header.length + 1) % 64))}\n`;
+    const bytes = new Uint8Array(10 + padded.length + 24 * 4);
+    bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    new DataView(bytes.buffer).setUint16(8, padded.length, true);
+    bytes.set(new TextEncoder().encode(padded), 10);
+    new Float32Array(bytes.buffer, 10 + padded.length, 24).set(Array.from({ length: 24 }, (_, i) => i / 7));
+    return bytes;
+  })();
+  const st = writeSafetensors({
+    'codebook.0': { shape: [4, 3], data: new Float32Array(12).fill(0.5) },
+    'codebook.1': { shape: [4, 3], data: new Float32Array(12).fill(-0.25) },
+  });
+  expect(ResidualQuantizer.fromNpy(npy).levels).toBe(2);
+  expect(ResidualQuantizer.fromSafetensors(st).levels).toBe(2);
+  let seed = 11;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const outcomes = { rqError: 0, read: 0 };
+  for (let k = 0; k < 400; k++) {
+    const base = k % 2 ? npy : st;
+    let bytes = Uint8Array.from(base);
+    const edits = 1 + Math.floor(rand() * 3);
+    for (let e = 0; e < edits; e++) {
+      const r = rand();
+      const at = Math.floor(rand() * bytes.length);
+      // Bytes anywhere, the header's text, its length field, or the file cut short.
+      if (r < 0.4) bytes[at] = Math.floor(rand() * 256);
+      else if (r < 0.7)
+        bytes[8 + Math.floor(rand() * 60)] = '0123456789-,( )x'.charCodeAt(Math.floor(rand() * 16));
+      else if (r < 0.85) bytes[8 + Math.floor(rand() * 4)] = Math.floor(rand() * 256);
+      else bytes = bytes.subarray(0, at);
+    }
+    try {
+      (k % 2 ? ResidualQuantizer.fromNpy(bytes) : ResidualQuantizer.fromSafetensors(bytes)).levels;
+      outcomes.read++;
+    } catch (e) {
+      expect({ k, name: (e as Error).name, code: typeof (e as RqError).code }).toEqual({
+        k,
+        name: 'RqError',
+        code: 'string',
+      });
+      outcomes.rqError++;
+    }
+  }
+  expect(outcomes.rqError).toBeGreaterThan(200);
+  // Shapes must be non-negative integers matching the data.
+  const withShape = (shape: string) => {
+    const b = Uint8Array.from(npy);
+    const text = new TextDecoder().decode(b.subarray(10, 10 + new DataView(b.buffer).getUint16(8, true)));
+    const replaced = text.replace('(2, 4, 3)', shape.padEnd(9));
+    b.set(new TextEncoder().encode(replaced), 10);
+    return b;
+  };
+  for (const shape of ['(2, -4, 3)', '(2, 4.5, 3)', '(2, a, 3)', '(2, 4, 4)', '(1e9, 4)'])
+    expect(() => readNpy(withShape(shape))).toThrow(expect.objectContaining({ code: 'INVALID_FILE' }));
+  expect(readNpy(withShape('(24,)')).shape).toEqual([24]);
 });
