@@ -1,4 +1,4 @@
-import { GrammarError } from './errors';
+import { GrammarError, show } from './errors';
 import { LOCATION_KINDS, type LocationKind } from './location';
 
 export interface ConstraintOptions {
@@ -93,7 +93,7 @@ export function createConstraint(opts: ConstraintOptions): Constraint {
   const eos = new Set(opts.eosTokenIds ?? []);
   for (const id of eos)
     if (!Number.isInteger(id) || id < 0 || id >= vocabulary.length)
-      throw new GrammarError('INVALID_ARGUMENT', `eosTokenIds has ${id}, outside the vocabulary`);
+      throw new GrammarError('INVALID_ARGUMENT', `eosTokenIds has ${show(id)}, outside the vocabulary`);
   const fixedLevels =
     kind === 'point' || kind === 'bbox' ? 1 : kind === 'polygon' ? 2 : kind === 'polygons' ? 3 : 0;
 

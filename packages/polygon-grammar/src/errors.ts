@@ -22,3 +22,15 @@ export class GrammarError extends Error {
     this.offset = offset;
   }
 }
+
+/** A short, safe description of any value for an error message (symbols, bigints, cycles included). */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (typeof v !== 'object' || v === null) return String(v);
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  } catch {
+    return Array.isArray(v) ? 'an array' : 'an object';
+  }
+}

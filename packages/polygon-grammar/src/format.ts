@@ -1,4 +1,4 @@
-import { GrammarError } from './errors';
+import { GrammarError, show } from './errors';
 import type { Box, Location, Point } from './location';
 
 export interface FormatOptions {
@@ -87,7 +87,7 @@ const list = (items: string[]) => `[${items.join(', ')}]`;
 
 function point(p: Point, o: Resolved, where: string): string {
   if (!Array.isArray(p) || p.length !== 2)
-    throw new GrammarError('INVALID_ARGUMENT', `${where} must be [x, y], got ${JSON.stringify(p)}`);
+    throw new GrammarError('INVALID_ARGUMENT', `${where} must be [x, y], got ${show(p)}`);
   return list([number(p[0], o, `${where}[0]`), number(p[1], o, `${where}[1]`)]);
 }
 
@@ -100,7 +100,7 @@ export function formatPoint(p: Point, opts: FormatOptions = {}): string {
 export function formatBox(b: Box, opts: FormatOptions = {}): string {
   const o = checkFormatOptions(opts);
   if (!Array.isArray(b) || b.length !== 4)
-    throw new GrammarError('INVALID_ARGUMENT', `box must be [x1, y1, x2, y2], got ${JSON.stringify(b)}`);
+    throw new GrammarError('INVALID_ARGUMENT', `box must be [x1, y1, x2, y2], got ${show(b)}`);
   return list(b.map((v, i) => number(v, o, `box[${i}]`)));
 }
 
@@ -138,7 +138,7 @@ export function formatLocation(location: Location, opts: FormatOptions = {}): st
     default:
       throw new GrammarError(
         'INVALID_ARGUMENT',
-        `location.kind must be point, bbox, polygon or polygons, got ${JSON.stringify((location as { kind?: unknown })?.kind)}`,
+        `location.kind must be point, bbox, polygon or polygons, got ${show((location as { kind?: unknown })?.kind)}`,
       );
   }
 }

@@ -1,6 +1,6 @@
 import polylabel from '@mapbox/polylabel';
 import { approxPolyDP } from '@seglang/contour';
-import { GrammarError } from './errors';
+import { GrammarError, show } from './errors';
 import { checkFormatOptions, type FormatOptions, formatBox, formatPoint, formatPolygons } from './format';
 import type { Box, Point } from './location';
 
@@ -201,6 +201,31 @@ export function weakLabels(polygons: Point[][]): { bbox: Box; point: Point } {
   return { bbox, point: [pole[0], pole[1]] };
 }
 
+/** Each field of a query target of the type it must have (JSON from anywhere gets no type checks). */
+function checkTarget(target: QueryTarget): void {
+  const bad = (field: string, want: string, v: unknown): never => {
+    throw new GrammarError('INVALID_ARGUMENT', `target.${field} must be ${want}, got ${show(v)}`);
+  };
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const { text, point, bbox, polygons, maskText } = target;
+  if (text !== undefined && typeof text !== 'string') bad('text', 'a string', text);
+  if (maskText !== undefined && typeof maskText !== 'string') bad('maskText', 'a string', maskText);
+  if (point !== undefined && (!Array.isArray(point) || point.length !== 2 || !point.every(finite)))
+    bad('point', '[x, y] with finite numbers', point);
+  if (bbox !== undefined && (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every(finite)))
+    bad('bbox', '[x1, y1, x2, y2] with finite numbers', bbox);
+  if (polygons !== undefined) {
+    if (!Array.isArray(polygons)) bad('polygons', 'an array of polygons', polygons);
+    polygons.forEach((poly, k) => {
+      if (!Array.isArray(poly)) bad(`polygons[${k}]`, 'an array of [x, y] points', poly);
+      poly.forEach((p, i) => {
+        if (!Array.isArray(p) || p.length !== 2 || !p.every(finite))
+          bad(`polygons[${k}][${i}]`, '[x, y] with finite numbers', p);
+      });
+    });
+  }
+}
+
 /**
  * The unified query interface over the 4-tuple [text, point, bbox, mask]: one question–answer
  * pair per available input → output task (text→point, text→bbox, text→mask, point→mask, bbox→mask,
@@ -218,6 +243,7 @@ export function buildQueries(target: QueryTarget, opts: BuildQueriesOptions = {}
     );
   if (opts === null || typeof opts !== 'object')
     throw new GrammarError('INVALID_ARGUMENT', 'options must be an object');
+  checkTarget(target);
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed))
     throw new GrammarError('INVALID_ARGUMENT', `options.seed must be an integer, got ${String(seed)}`);

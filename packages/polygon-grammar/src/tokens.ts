@@ -1,5 +1,5 @@
 import { type Boundary, type Mask, maskToPolygons } from '@seglang/contour';
-import { GrammarError } from './errors';
+import { GrammarError, show } from './errors';
 import { type FormatOptions, formatPolygons } from './format';
 
 /** Anything that tokenises text: a `@huggingface/tokenizers` Tokenizer, or a function. */
@@ -14,8 +14,11 @@ export function countTokens(text: string, tokenizer: TokenCounter): number {
   if (typeof tokenizer === 'function') return tokenizer(text);
   if (!tokenizer || typeof tokenizer.encode !== 'function')
     throw new GrammarError('INVALID_ARGUMENT', 'tokenizer must have an encode(text) method or be a function');
-  const out = tokenizer.encode(text);
-  return 'ids' in out ? out.ids.length : out.length;
+  const out = tokenizer.encode(text) as unknown;
+  const ids = out !== null && typeof out === 'object' && 'ids' in out ? (out as { ids: unknown }).ids : out;
+  if (ids === null || typeof ids !== 'object' || typeof (ids as ArrayLike<number>).length !== 'number')
+    throw new GrammarError('INVALID_ARGUMENT', `tokenizer.encode must return ids or { ids }, got ${show(out)}`);
+  return (ids as ArrayLike<number>).length;
 }
 
 export interface BudgetOptions extends FormatOptions {
