@@ -146,6 +146,8 @@ export function toRuns(r: CocoRle | UncompressedRle, name = 'rle'): Runs {
   if (r === null || typeof r !== 'object')
     throw new ContourError('INVALID_RLE', `${name} must be { size, counts }`);
   const [h, w] = checkRleSize((r as CocoRle).size, name);
+  // Runs are uint32: an image of more than 2^31 − 1 pixels could hold a run that does not fit.
+  checkMaskPixels(w, h, `${name} image`);
   const counts = (r as CocoRle | UncompressedRle).counts;
   if (typeof counts === 'string') return { h, w, counts: stringToCounts(counts, h, w, name) };
   if (Array.isArray(counts)) {

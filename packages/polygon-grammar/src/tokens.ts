@@ -17,7 +17,10 @@ export function countTokens(text: string, tokenizer: TokenCounter): number {
   const out = tokenizer.encode(text) as unknown;
   const ids = out !== null && typeof out === 'object' && 'ids' in out ? (out as { ids: unknown }).ids : out;
   if (ids === null || typeof ids !== 'object' || typeof (ids as ArrayLike<number>).length !== 'number')
-    throw new GrammarError('INVALID_ARGUMENT', `tokenizer.encode must return ids or { ids }, got ${show(out)}`);
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `tokenizer.encode must return ids or { ids }, got ${show(out)}`,
+    );
   return (ids as ArrayLike<number>).length;
 }
 

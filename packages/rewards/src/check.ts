@@ -13,7 +13,16 @@ export function checkObject(value: unknown, name: string): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(`${name} must be an object`);
 }
 
-/** An array (or typed array) of finite numbers, of the given length if one is given. */
+/**
+ * Coordinates and rewards beyond this magnitude are refused: their products and squares would
+ * overflow to Infinity (and the metric to NaN) on input that looks finite.
+ */
+export const MAX_MAGNITUDE = 1e15;
+
+/** A number within ±{@link MAX_MAGNITUDE} (so not NaN, ∞ or a string). */
+export const inRange = (v: unknown): v is number => typeof v === 'number' && Math.abs(v) <= MAX_MAGNITUDE;
+
+/** An array (or typed array) of finite numbers within ±{@link MAX_MAGNITUDE}, of the given length if one is given. */
 export function checkNumbers(
   value: unknown,
   name: string,
@@ -24,8 +33,7 @@ export function checkNumbers(
   if (length !== undefined && xs.length !== length)
     bad(`${name} must hold ${length} numbers, got ${xs.length}`);
   for (let i = 0; i < xs.length; i++)
-    if (typeof xs[i] !== 'number' || !Number.isFinite(xs[i]))
-      bad(`${name}[${i}] must be a finite number, got ${String(xs[i])}`);
+    if (!inRange(xs[i])) bad(`${name}[${i}] must be a finite number within ±1e15, got ${String(xs[i])}`);
 }
 
 /**
@@ -59,8 +67,8 @@ export function checkPoints(value: unknown, name: string): asserts value is Poin
   const pts = value as unknown[];
   for (let i = 0; i < pts.length; i++) {
     const p = pts[i] as unknown[];
-    if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
-      bad(`${name}[${i}] must be [x, y] with finite numbers`);
+    if (!Array.isArray(p) || !inRange(p[0]) || !inRange(p[1]))
+      bad(`${name}[${i}] must be [x, y] with finite numbers within ±1e15`);
   }
 }
 

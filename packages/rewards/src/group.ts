@@ -1,4 +1,4 @@
-import { bad, checkFlag, checkObject } from './check';
+import { bad, checkFlag, checkNumbers, checkObject, inRange } from './check';
 import { RewardError } from './errors';
 
 function checkGroups(rewards: ArrayLike<number>, groupSize: number): void {
@@ -13,8 +13,12 @@ function checkGroups(rewards: ArrayLike<number>, groupSize: number): void {
       `rewards has ${rewards.length} values, not a multiple of groupSize ${groupSize}`,
     );
   for (let i = 0; i < rewards.length; i++) {
-    if (!Number.isFinite(rewards[i]))
-      throw new RewardError('INVALID_ARGUMENT', `rewards[${i}] is ${rewards[i]}`);
+    // Beyond ±1e15 the squared deviations overflow: 1e308 rewards gave NaN advantages.
+    if (!inRange(rewards[i]))
+      throw new RewardError(
+        'INVALID_ARGUMENT',
+        `rewards[${i}] must be a finite number within ±1e15, got ${String(rewards[i])}`,
+      );
   }
 }
 
@@ -58,12 +62,8 @@ export function groupAdvantages(
 
 /** GSPO's sequence-level importance ratio: `exp(mean over tokens of (log π_new − log π_old))`. */
 export function gspoSequenceRatio(logProbsNew: ArrayLike<number>, logProbsOld: ArrayLike<number>): number {
-  for (const [v, name] of [
-    [logProbsNew, 'logProbsNew'],
-    [logProbsOld, 'logProbsOld'],
-  ] as const)
-    if (!Array.isArray(v) && !ArrayBuffer.isView(v))
-      throw new RewardError('INVALID_ARGUMENT', `${name} must be an array of log-probabilities`);
+  checkNumbers(logProbsNew, 'logProbsNew');
+  checkNumbers(logProbsOld, 'logProbsOld');
   if (logProbsNew.length !== logProbsOld.length || logProbsNew.length === 0) {
     throw new RewardError(
       'INVALID_ARGUMENT',
@@ -72,7 +72,14 @@ export function gspoSequenceRatio(logProbsNew: ArrayLike<number>, logProbsOld: A
   }
   let s = 0;
   for (let i = 0; i < logProbsNew.length; i++) s += logProbsNew[i] - logProbsOld[i];
-  return Math.exp(s / logProbsNew.length);
+  const meanLogRatio = s / logProbsNew.length;
+  // exp overflows beyond ~709: no sequence's log-probabilities differ by that much a token.
+  if (!(Math.abs(meanLogRatio) <= 700))
+    throw new RewardError(
+      'INVALID_ARGUMENT',
+      `the mean token log-ratio is ${meanLogRatio}: not log-probabilities of one sequence under two close policies`,
+    );
+  return Math.exp(meanLogRatio);
 }
 
 /**

@@ -250,6 +250,12 @@ export function chamferDistance(a: Point[], b: Point[]): number {
 /** Token statistics of mask texts: mean, median, 90th percentile, min, max. */
 export function tokensPerMaskStats(counts: number[]) {
   checkNumbers(counts, 'counts');
+  for (let i = 0; i < counts.length; i++)
+    if (!Number.isSafeInteger(counts[i]) || counts[i] < 0)
+      throw new RewardError(
+        'INVALID_ARGUMENT',
+        `counts[${i}] must be a non-negative integer, got ${String(counts[i])}`,
+      );
   if (counts.length === 0) return { count: 0, mean: 0, median: 0, p90: 0, min: 0, max: 0 };
   const s = [...counts].sort((x, y) => x - y);
   const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))];

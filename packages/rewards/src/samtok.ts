@@ -6,6 +6,30 @@ import { combineRewards, type RewardResult } from './result';
 const words = (text: string) =>
   typeof text === 'string' ? parseMaskWords(text, { mode: 'strict' }).map((m) => m.codes) : [];
 const key = (codes: number[]) => codes.join(',');
+const MASK_TOKEN = /<\|mt_(?:start|end|\d{4})\|>/g;
+
+/**
+ * The masks of a ground-truth answer, which must read strictly: every mask-word token in it part
+ * of a complete mask (start, one code per level at its level, end). A truncated ground truth, or
+ * one written for another codebook size, would otherwise lose masks and make a wrong answer score.
+ * @throws RewardError `INVALID_GROUND_TRUTH`.
+ */
+function groundTruthWords(groundTruth: unknown): number[][] {
+  if (typeof groundTruth !== 'string')
+    throw new RewardError(
+      'INVALID_GROUND_TRUTH',
+      `the ground truth must be the answer text, got ${typeof groundTruth}`,
+    );
+  const masks = words(groundTruth);
+  const tokens = groundTruth.match(MASK_TOKEN)?.length ?? 0;
+  // Two levels of 256 codes: start, two codes, end.
+  if (tokens !== masks.length * 4)
+    throw new RewardError(
+      'INVALID_GROUND_TRUTH',
+      `the ground truth's mask words do not read strictly (${tokens} mask tokens, ${masks.length} complete masks of 2 codes from 256 each): truncated, or for another codebook`,
+    );
+  return masks;
+}
 
 /**
  * SAMTok's answer-matching reward: masks extracted strictly from both texts; both empty → 1;
@@ -13,8 +37,8 @@ const key = (codes: number[]) => codes.join(',');
  * (same codes → 1.0; same level-1 code → 0.4; else 0); reward = TP / max(N_pred counting duplicates, N_gt).
  */
 export function maskWordMatchReward(response: string, groundTruth: string): RewardResult {
+  const gt = groundTruthWords(groundTruth);
   const pred = words(response);
-  const gt = words(groundTruth);
   if (pred.length === 0 && gt.length === 0) return { value: 1, reason: 'no masks in either' };
   if (pred.length === 0) return { value: 0, reason: `no mask words in the response, ${gt.length} expected` };
   // Each unique prediction's best grade against the ground truth, by lookup rather than against
@@ -30,6 +54,11 @@ export function maskWordMatchReward(response: string, groundTruth: string): Rewa
 
 /** 1 when the response has no mask words and contains the ground-truth text (e.g. `No target.`); 0.2 if no masks but the text is absent; else 0. */
 export function noTargetReward(response: string, groundTruthText = 'No target.'): RewardResult {
+  if (typeof groundTruthText !== 'string' || groundTruthText.trim() === '')
+    throw new RewardError(
+      'INVALID_GROUND_TRUTH',
+      `the no-target text must be a non-empty string (an empty one is in every response), got ${JSON.stringify(groundTruthText)}`,
+    );
   if (typeof response !== 'string') return { value: 0, reason: 'response is not a string' };
   if (words(response).length > 0) return { value: 0, reason: 'mask words where no target was expected' };
   return response.includes(groundTruthText)
@@ -97,10 +126,13 @@ export function samtokReward(
   checkObject(config, 'config');
   if (config.weights !== undefined)
     checkWeights(config.weights, 'config.weights', ['accuracy', 'format', 'thinkRepeat', 'answerRepeat']);
-  if (config.noTargetText !== undefined && typeof config.noTargetText !== 'string')
+  if (
+    config.noTargetText !== undefined &&
+    (typeof config.noTargetText !== 'string' || config.noTargetText.trim() === '')
+  )
     throw new RewardError(
       'INVALID_ARGUMENT',
-      `config.noTargetText must be a string, got ${String(config.noTargetText)}`,
+      `config.noTargetText must be a non-empty string, got ${JSON.stringify(config.noTargetText)}`,
     );
   const weights = { accuracy: 1, format: 1, thinkRepeat: 1, answerRepeat: 1, ...config.weights };
   return (response: string, groundTruth: string): RewardResult => {
@@ -108,7 +140,7 @@ export function samtokReward(
     const m = splitThinkAnswer(text);
     const answer = m ? m[1] : text;
     const accuracy =
-      words(groundTruth).length === 0
+      groundTruthWords(groundTruth).length === 0
         ? noTargetReward(answer, config.noTargetText ?? 'No target.')
         : maskWordMatchReward(answer, groundTruth);
     return combineRewards(

@@ -9,35 +9,13 @@ import {
 } from '@seglang/polygon-grammar';
 import { checkObject, checkUnit, checkWeights } from './check';
 import { RewardError } from './errors';
-import { type PreparedGroundTruth, prepareGroundTruth, type SimplesegGroundTruth } from './ground-truth';
+import {
+  type PreparedGroundTruth,
+  prepareGroundTruth,
+  runsCentroid,
+  type SimplesegGroundTruth,
+} from './ground-truth';
 import { combineRewards, type RewardResult } from './result';
-
-function runsCentroid(counts: ArrayLike<number>, h: number): [number, number] | null {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let pos = 0;
-  for (let j = 0; j < counts.length; j++) {
-    const len = counts[j];
-    if (j & 1) {
-      // A run may span columns: split it at column ends.
-      let start = pos;
-      let left = len;
-      while (left > 0) {
-        const x = Math.floor(start / h);
-        const y0 = start - x * h;
-        const take = Math.min(left, h - y0);
-        n += take;
-        sx += x * take;
-        sy += take * y0 + (take * (take - 1)) / 2;
-        start += take;
-        left -= take;
-      }
-    }
-    pos += len;
-  }
-  return n === 0 ? null : [sx / n, sy / n];
-}
 
 /** Centroid (pixel centres) of a COCO RLE, computed from its runs. */
 export function rleCentroid(r: CocoRle): [number, number] | null {

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Mask, rle } from '@seglang/contour';
+import fc from 'fast-check';
 import {
   boundaryFScore,
   boxFromPolygons,
+  boxIou,
   chamferDistance,
+  groupAdvantages,
+  groupStats,
+  gspoSequenceRatio,
   ReferringSegmentationMeter,
+  RewardError,
   recAccuracy,
   tokensPerMaskStats,
 } from '../src';
@@ -138,4 +144,35 @@ test('boundary F-score and Chamfer distance', () => {
     min: 10,
     max: 40,
   });
+});
+
+test('finite-looking input never gives NaN or Infinity: out-of-range values are RewardErrors', () => {
+  const huge = [0, 0, 1e308, 1e308];
+  expect(() => boxIou(huge, huge)).toThrow(
+    expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/within ±1e15/) }),
+  );
+  expect(() => recAccuracy([huge], [huge])).toThrow(RewardError);
+  expect(() => chamferDistance([[1e308, 0]], [[-1e308, 0]])).toThrow(RewardError);
+  expect(() => tokensPerMaskStats([1.5, 3])).toThrow(/non-negative integer/);
+  // 1e308 rewards gave NaN advantages; the log-ratio of GSPO was not checked at all.
+  expect(() => groupAdvantages([1e308, -1e308], 2)).toThrow(
+    /rewards\[0\] must be a finite number within ±1e15/,
+  );
+  expect(() => groupStats([1e308, 0], 2)).toThrow(RewardError);
+  expect(() => gspoSequenceRatio([Number.NaN], [0])).toThrow(/logProbsNew\[0\] must be a finite number/);
+  expect(() => gspoSequenceRatio(['a'] as never, [0])).toThrow(RewardError);
+  expect(() => gspoSequenceRatio([0], [-800])).toThrow(/mean token log-ratio is 800/);
+  // Within the range every result is finite.
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: -1e15, max: 1e15, noNaN: true }), { minLength: 4, maxLength: 4 }),
+      fc.array(fc.double({ min: -1e15, max: 1e15, noNaN: true }), { minLength: 4, maxLength: 4 }),
+      (a, b) => {
+        expect(Number.isFinite(boxIou(a, b))).toBe(true);
+        expect(Array.from(groupAdvantages([...a, ...b], 4)).every(Number.isFinite)).toBe(true);
+        expect(Number.isFinite(chamferDistance([[a[0], a[1]]], [[b[0], b[1]]]))).toBe(true);
+      },
+    ),
+    { numRuns: 500 },
+  );
 });

@@ -58,7 +58,10 @@ test('samtokReward, nonRepeatReward and combineRewards check weights and limits'
     () => samtokReward({ weights: { format: Number.NaN } }),
     /config\.weights\.format must be a finite number/,
   );
-  refused(() => samtokReward({ noTargetText: 3 as never }), /config\.noTargetText must be a string/);
+  refused(
+    () => samtokReward({ noTargetText: 3 as never }),
+    /config\.noTargetText must be a non-empty string/,
+  );
   refused(() => nonRepeatReward('<|mt_0001|>', Number.NaN), /maxRepeats must be an integer >= 0, got NaN/);
   refused(() => nonRepeatReward('', -1), /maxRepeats/);
   expect(nonRepeatReward('<|mt_0001|>', 0).value).toBe(0);

@@ -53,7 +53,11 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     if (info === null || typeof info !== 'object' || Array.isArray(info))
-      throw new RqError('INVALID_FILE', `tensor ${JSON.stringify(name)} must be { dtype, shape, data_offsets }`, 8);
+      throw new RqError(
+        'INVALID_FILE',
+        `tensor ${JSON.stringify(name)} must be { dtype, shape, data_offsets }`,
+        8,
+      );
     const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const size = Object.hasOwn(DTYPE_BYTES, String(t.dtype)) ? DTYPE_BYTES[String(t.dtype)] : 0;
     if (!size)
@@ -193,7 +197,11 @@ export function readNpy(bytes: Uint8Array): { shape: number[]; data: Float32Arra
     throw new RqError('INVALID_FILE', `.npy format version ${major}.${bytes[7]} is not one of 1, 2, 3`, 6);
   const headerStart = major === 1 ? 10 : 12;
   if (bytes.length < headerStart)
-    throw new RqError('INVALID_FILE', `.npy file is truncated: ${bytes.length} bytes, its header length needs ${headerStart}`, bytes.length);
+    throw new RqError(
+      'INVALID_FILE',
+      `.npy file is truncated: ${bytes.length} bytes, its header length needs ${headerStart}`,
+      bytes.length,
+    );
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (headerStart + headerLength > bytes.length)
     throw new RqError('INVALID_FILE', '.npy header is truncated', bytes.length);
@@ -202,7 +210,11 @@ export function readNpy(bytes: Uint8Array): { shape: number[]; data: Float32Arra
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined)
-    throw new RqError('INVALID_FILE', `.npy header is malformed: ${JSON.stringify(header.trim().slice(0, 200))}`, headerStart);
+    throw new RqError(
+      'INVALID_FILE',
+      `.npy header is malformed: ${JSON.stringify(header.trim().slice(0, 200))}`,
+      headerStart,
+    );
   if (fortran === 'True')
     throw new RqError('INVALID_FILE', '.npy arrays in Fortran order are not supported; save with C order');
   if (descr !== '<f4' && descr !== '<f8')

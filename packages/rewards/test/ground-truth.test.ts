@@ -1,0 +1,160 @@
+/**
+ * Ground truths cannot fool a reward: a malformed one is a RewardError naming what is wrong (the
+ * server answers 400 for that item), never a TypeError, a free 1 or a −Infinity; a look-alike
+ * prepared object is validated like any other; and the work is proportional to what a ground truth
+ * holds, not to the image size it declares.
+ */
+import { countsToString } from '@seglang/contour';
+import { formatMaskWords } from '@seglang/rq-tokenizer';
+import fc from 'fast-check';
+import {
+  maskIouReward,
+  maskWordMatchReward,
+  noTargetReward,
+  prepareGroundTruth,
+  RewardError,
+  samtokReward,
+  simplesegReward,
+} from '../src';
+
+const exact = 'It is at [[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]].';
+const square = {
+  width: 10,
+  height: 10,
+  polygons: [
+    [
+      [2, 2],
+      [8, 2],
+      [8, 8],
+      [2, 8],
+    ],
+  ] as [number, number][][],
+};
+
+test('a forged { prepared: true } is validated like any ground truth', () => {
+  const real = prepareGroundTruth(square);
+  expect(prepareGroundTruth(real)).toBe(real);
+  // A look-alike, as JSON brings it: its area, centroid and runs are not trusted (a centroid of
+  // 1e308 made the reward −Infinity, sent by the server as null).
+  const forged = {
+    prepared: true,
+    width: 10,
+    height: 10,
+    area: 0,
+    centroid: [1e308, 1e308],
+    runs: { h: 10, w: 10, counts: [50] },
+  };
+  expect(() => simplesegReward()(exact, forged as never)).toThrow(
+    expect.objectContaining({
+      code: 'INVALID_GROUND_TRUTH',
+      message: expect.stringMatching(/exactly one of mask, rle or polygons, got none/),
+    }),
+  );
+  // With its data (here the real rle), everything is recomputed from the data.
+  const withRle = { ...forged, rle: real.rle };
+  expect(simplesegReward()(exact, withRle as never)).toEqual(simplesegReward()(exact, real));
+  expect(Number.isFinite(simplesegReward()(exact, withRle as never).value)).toBe(true);
+});
+
+test('malformed ground truths of every shape are RewardErrors naming the field', () => {
+  const cases: [unknown, RegExp][] = [
+    [null, /must be an object/],
+    [[1, 2], /must be an object/],
+    [{ width: '10', height: 10, polygons: [] }, /width and height must be positive integers/],
+    [{ width: 10, height: 10 }, /exactly one of mask, rle or polygons, got none/],
+    [{ width: 10, height: 10, polygons: [], rle: { size: [10, 10], counts: 'a' } }, /got rle and polygons/],
+    [{ width: 10, height: 10, polygons: 'x' }, /polygons must be an array/],
+    [{ width: 10, height: 10, polygons: [[1, 2]] }, /polygons\[0\]\[0\] must be \[x, y\]/],
+    [{ width: 10, height: 10, polygons: [[[1, Number.NaN]]] }, /polygons\[0\]\[0\] must be finite/],
+    [{ width: 10, height: 10, polygons: [[[1e9, 1]]] }, /within 1e8 pixels/],
+    [{ width: 10, height: 10, rle: null }, /ground truth: ground truth rle must be \{ size, counts \}/],
+    [{ width: 10, height: 10, rle: { size: [10, 10], counts: null } }, /counts must be a string/],
+    [{ width: 10, height: 10, rle: { size: [10, 10], counts: 'x' } }, /invalid character "x" at offset 0/],
+    [
+      { width: 10, height: 10, rle: { size: [5, 5], counts: countsToString([25]) } },
+      /is 5x5 but width x height is 10x10/,
+    ],
+    [{ width: 10, height: 10, mask: {} }, /ground truth:/],
+    [{ width: 10, height: 10, polygons: [], normalized: 'yes' }, /normalized must be true or false/],
+    [{ width: 50_000, height: 50_000, polygons: [] }, /more than 2\^31 − 1 pixels/],
+  ];
+  for (const [gt, message] of cases) {
+    expect(() => prepareGroundTruth(gt as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_GROUND_TRUTH', message: expect.stringMatching(message) }),
+    );
+    expect(() => maskIouReward(exact, gt as never)).toThrow(RewardError);
+  }
+  // Arbitrary JSON: a RewardError or a prepared ground truth, nothing else.
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+      for (const gt of [
+        a,
+        { width: 10, height: 10, polygons: a },
+        { width: 10, height: 10, rle: a },
+        { width: 10, height: 10, mask: b },
+      ]) {
+        try {
+          prepareGroundTruth(gt as never);
+        } catch (e) {
+          expect(e).toBeInstanceOf(RewardError);
+        }
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('work follows what a ground truth holds, not the size it declares', () => {
+  const time = (gt: object) => {
+    let best = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      prepareGroundTruth(gt as never);
+      best = Math.min(best, performance.now() - t);
+    }
+    return best;
+  };
+  // 100 bytes declaring 20000 × 20000 with no polygon took 2 s (a 400 MB mask was allocated): now
+  // the same as 250 × 250 (64 × 64 times fewer pixels), to within noise.
+  const small = time({ width: 250, height: 250, polygons: [] });
+  expect(time({ width: 20000, height: 20000, polygons: [] })).toBeLessThan(Math.max(small, 0.2) * 8);
+  // A 7-character RLE for 30000 × 30000 (3–4 s): read as runs, not decoded.
+  const rle = { size: [30000, 30000], counts: countsToString([200_000_000, 100, 699_999_900]) };
+  expect(rle.counts.length).toBeLessThan(16);
+  expect(prepareGroundTruth({ width: 30000, height: 30000, rle } as never).area).toBe(100);
+  expect(time({ width: 30000, height: 30000, rle })).toBeLessThan(Math.max(small, 0.2) * 8);
+  // Scoring still works at that size (the prediction is rasterised at the ground truth's size).
+  // Its 100 pixels lie inside the predicted 18000² square.
+  expect(
+    maskIouReward(exact, { width: 30000, height: 30000, rle } as never, { threshold: 0 }).iou,
+  ).toBeCloseTo(100 / 18000 ** 2, 15);
+});
+
+test('a SAMTok ground truth must read strictly, and the no-target text cannot be empty', () => {
+  const gt = formatMaskWords([12, 47]);
+  expect(maskWordMatchReward(gt, gt).value).toBe(1);
+  // Truncated: the answer with no masks scored 1 against it.
+  for (const broken of [
+    gt.slice(0, -10),
+    `${gt}<|mt_start|><|mt_0003|>`,
+    '<|mt_start|><|mt_0012|><|mt_0600|><|mt_end|>',
+    '<|mt_0012|>',
+  ]) {
+    expect(() => maskWordMatchReward('No target.', broken)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_GROUND_TRUTH',
+        message: expect.stringMatching(/do not read strictly/),
+      }),
+    );
+    expect(() => samtokReward()('<think>x</think><answer>No target.</answer>', broken)).toThrow(RewardError);
+  }
+  expect(() => maskWordMatchReward('x', 5 as never)).toThrow(
+    expect.objectContaining({ code: 'INVALID_GROUND_TRUTH' }),
+  );
+  // An empty no-target text is in every response: it gave any text 1.
+  expect(() => noTargetReward('anything', '')).toThrow(
+    expect.objectContaining({ code: 'INVALID_GROUND_TRUTH' }),
+  );
+  expect(() => samtokReward({ noTargetText: ' ' })).toThrow(RewardError);
+  expect(noTargetReward('No target.').value).toBe(1);
+});
