@@ -471,7 +471,9 @@ export function mergeRuns(list: Runs[], intersect = false): Runs {
 
 /** The union (or intersection) of two run lists over the same pixels: pycocotools' merge step. */
 function mergeTwo(A: ArrayLike<number>, B: ArrayLike<number>, intersect: boolean): Uint32Array {
-  const out: number[] = [];
+  // Each output run ends where a run of A or of B ends: at most |A| + |B| of them.
+  const out = new Uint32Array(A.length + B.length);
+  let n = 0;
   let ca = A[0];
   let cb = B[0];
   let v = false;
@@ -501,11 +503,11 @@ function mergeTwo(A: ArrayLike<number>, B: ArrayLike<number>, intersect: boolean
     const vp: boolean = v;
     v = intersect ? va && vb : va || vb;
     if (v !== vp || remaining === 0) {
-      out.push(cc);
+      out[n++] = cc;
       cc = 0;
     }
   }
-  return Uint32Array.from(out);
+  return out.slice(0, n);
 }
 
 function checkSameSize(a: Runs, b: Runs): void {
