@@ -82,33 +82,50 @@ const sameImage = (a: RgbImage, b: RgbImage): boolean => {
 function readConfig(json: Json, generation: Json): ModelConfig {
   const text = ((json.text_config as Json | undefined) ?? json) as Json;
   const vision = (json.vision_config ?? {}) as Json;
-  const int = (v: unknown, what: string, fallback?: number): number => {
+  // Declared sizes are checked against these before anything is built from them (a config saying
+  // num_hidden_layers: 1e9 made 2e9 input names and ran out of memory).
+  const int = (v: unknown, what: string, max: number, fallback?: number, min = 0): number => {
     const n = v ?? fallback;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
       throw new RuntimeError(
         'INVALID_CONFIG',
-        `config.json: ${what} must be a non-negative integer, got ${String(v)}`,
+        `config.json: ${what} must be an integer in [${min}, ${max}], got ${String(v)}`,
       );
     return n;
   };
-  const heads = int(text.num_attention_heads, 'num_attention_heads');
-  const hidden = int(text.hidden_size, 'hidden_size');
-  const eos = [generation.eos_token_id, text.eos_token_id, json.eos_token_id]
-    .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]))
-    .filter((v): v is number => typeof v === 'number');
+  const heads = int(text.num_attention_heads, 'num_attention_heads', 1024, undefined, 1);
+  const hidden = int(text.hidden_size, 'hidden_size', 1 << 16, undefined, 1);
+  const eos = [
+    ['generation_config.json', generation.eos_token_id],
+    ['config.json', text.eos_token_id],
+    ['config.json', json.eos_token_id],
+  ].flatMap(([file, v]) =>
+    (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((id) => {
+      if (!Number.isInteger(id) || (id as number) < 0)
+        throw new RuntimeError(
+          'INVALID_CONFIG',
+          `${file}: eos_token_id must hold non-negative integers, got ${JSON.stringify(id)}`,
+        );
+      return id as number;
+    }),
+  );
+  const visionStart = json.vision_start_token_id ?? text.vision_start_token_id;
   return {
     modelType: String(json.model_type ?? 'qwen2_vl'),
-    numLayers: int(text.num_hidden_layers, 'num_hidden_layers'),
-    numKeyValueHeads: int(text.num_key_value_heads ?? heads, 'num_key_value_heads'),
-    headDim: int(text.head_dim ?? hidden / heads, 'head_dim'),
+    numLayers: int(text.num_hidden_layers, 'num_hidden_layers', 1024, undefined, 1),
+    numKeyValueHeads: int(text.num_key_value_heads ?? heads, 'num_key_value_heads', 1024, undefined, 1),
+    headDim: int(text.head_dim ?? hidden / heads, 'head_dim', 4096, undefined, 1),
     contextLength: int(
       text.max_position_embeddings ?? json.max_position_embeddings,
       'max_position_embeddings',
+      1 << 24,
       32768,
+      1,
     ),
-    imageTokenId: int(json.image_token_id ?? text.image_token_id, 'image_token_id', 151655),
-    visionStartTokenId: (json.vision_start_token_id ?? text.vision_start_token_id) as number | undefined,
-    spatialMergeSize: int(vision.spatial_merge_size, 'vision_config.spatial_merge_size', 2),
+    imageTokenId: int(json.image_token_id ?? text.image_token_id, 'image_token_id', 1 << 24, 151655),
+    visionStartTokenId:
+      visionStart === undefined ? undefined : int(visionStart, 'vision_start_token_id', 1 << 24),
+    spatialMergeSize: int(vision.spatial_merge_size, 'vision_config.spatial_merge_size', 16, 2, 1),
     eosTokenIds: [...new Set(eos)],
   };
 }
@@ -245,6 +262,15 @@ export class QwenVlModel implements TextGenerator {
     const vision = await open('vision_encoder', false);
 
     expectNames(embed, dtypeOf('embed_tokens'), ['input_ids'], ['inputs_embeds']);
+    expectNames(decoder, dtypeOf('decoder_model_merged'), ['inputs_embeds', 'attention_mask'], ['logits']);
+    // The graph's own key-value inputs before any name is built from the config: their count must
+    // be the config's layer count.
+    const graphLayers = decoder.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
+    if (graphLayers !== config.numLayers)
+      throw new RuntimeError(
+        'LAYOUT_MISMATCH',
+        `config.json says num_hidden_layers ${config.numLayers}, but ${dtypeOf('decoder_model_merged')} has key-value inputs for ${graphLayers} layers`,
+      );
     const kv: string[] = [];
     const present: string[] = [];
     for (let l = 0; l < config.numLayers; l++)

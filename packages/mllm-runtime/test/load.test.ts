@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, RuntimeError } from '@seglang/mllm-runtime/node';
@@ -42,6 +42,65 @@ describe('loading a model folder', () => {
     const dir2 = copy();
     writeFileSync(join(dir2, 'config.json'), '{ "hidden_size": ');
     await expect(loadModel(dir2, { ort })).rejects.toThrow(/config\.json is not valid JSON/);
+  });
+
+  it('declared sizes are checked before anything is built from them; the graph is the judge of the layer count', async () => {
+    const withConfig = (edit: (c: Record<string, unknown>) => void, file = 'config.json') => {
+      const dir = copy();
+      const path = join(dir, file);
+      const c = JSON.parse(readFileSync(path, 'utf8'));
+      edit(c);
+      writeFileSync(path, JSON.stringify(c));
+      return dir;
+    };
+    // 1e9 layers built 2e9 input names and ran out of memory after a minute.
+    const t = performance.now();
+    await expect(
+      loadModel(
+        withConfig((c) => (c.num_hidden_layers = 1e9)),
+        { ort },
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringMatching(/num_hidden_layers must be an integer in \[1, 1024\], got 1000000000/),
+    });
+    expect(performance.now() - t).toBeLessThan(30_000);
+    // Within the limits but not what the graph holds.
+    await expect(
+      loadModel(
+        withConfig((c) => (c.num_hidden_layers = 7)),
+        { ort },
+      ),
+    ).rejects.toMatchObject({
+      code: 'LAYOUT_MISMATCH',
+      message: expect.stringMatching(
+        /num_hidden_layers 7, but onnx\/decoder_model_merged\.onnx has key-value inputs for 2 layers/,
+      ),
+    });
+    for (const [key, value] of [
+      ['num_attention_heads', 0],
+      ['hidden_size', -5],
+      ['max_position_embeddings', 1e12],
+      ['head_dim', 1.5],
+    ] as const)
+      await expect(
+        loadModel(
+          withConfig((c) => (c[key] = value)),
+          { ort },
+        ),
+      ).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    // End-of-sequence ids as strings were dropped silently (and generation never stopped).
+    await expect(
+      loadModel(
+        withConfig((c) => (c.eos_token_id = ['151645', 151643]), 'generation_config.json'),
+        { ort },
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringMatching(
+        /generation_config\.json: eos_token_id must hold non-negative integers, got "151645"/,
+      ),
+    });
   });
 
   it('picks the dtype suffix of onnx-community exports and says which file is missing', async () => {
