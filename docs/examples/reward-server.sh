@@ -19,9 +19,11 @@ curl -s --fail-with-body "http://127.0.0.1:$PORT/reward" -H 'content-type: appli
 }'
 echo
 
-# verl calls compute_score(data_source, solution_str, ground_truth); EasyR1 calls compute_score_batch.
+# verl calls compute_score(data_source=, solution_str=, ground_truth=, extra_info=); EasyR1 calls
+# compute_score_batch. The ground truth is the JSON string the RL dataset holds, with its kind.
 SEGLANG_REWARD_URL="http://127.0.0.1:$PORT/reward" PYTHONPATH="$SEGLANG_PYTHON" python3 -c '
+import json
 from seglang_reward import compute_score
-gt = "{\"width\": 100, \"height\": 80, \"polygons\": [[[20, 16], [80, 16], [80, 64], [20, 64]]]}"
-print(compute_score("refcoco", "It is at [[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]].", gt))
+gt = "{\"kind\": \"simpleseg\", \"width\": 100, \"height\": 80, \"polygons\": [[[20, 16], [80, 16], [80, 64], [20, 64]]]}"
+print(json.dumps(compute_score(data_source="refcoco", solution_str="It is at [[[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]]].", ground_truth=gt, extra_info={})))
 '

@@ -308,7 +308,9 @@ pickle.dump(refs, open(sys.argv[1], "wb"), protocol=2)`,
     const lines = r.out.trim().split('\n');
     const http = JSON.parse(lines.find((l) => l.startsWith('{"results"')) as string);
     expect(http.results[0].value).toBeGreaterThan(1);
-    expect(Number(lines[lines.length - 1])).toBeCloseTo(http.results[0].value, 9);
+    const verl = JSON.parse(lines[lines.length - 1]);
+    expect(verl.score).toBeCloseTo(http.results[0].value, 9);
+    expect(verl.iou).toBe(http.results[0].components.iou);
   });
 
   test('load-exported.ts: the config of an export, and a one-token smoke test', async () => {

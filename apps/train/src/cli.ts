@@ -69,7 +69,19 @@ cli
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port', int('--port'), 8000)
   .option('--body-limit <bytes>', 'largest request body', int('--body-limit'), 32 * 1024 * 1024)
-  .option('--max-pending <n>', 'requests waiting beyond this get 503', int('--max-pending'), 64)
+  .option(
+    '--max-pending <n>',
+    'requests being scored or queued beyond this get 503 with Retry-After',
+    int('--max-pending'),
+    64,
+  )
+  .option('--workers <n>', 'scoring threads (default: one a core)', int('--workers'))
+  .option(
+    '--request-timeout <ms>',
+    'a request (headers and body) must arrive within this, else 408',
+    int('--request-timeout'),
+    30_000,
+  )
   .option('--tau <t>', 'IoU threshold of the SimpleSeg reward', number('--tau'), 0.5)
   .addHelpText(
     'after',
@@ -79,6 +91,8 @@ cli
     const app = buildRewardServer({
       bodyLimit: opts.bodyLimit,
       maxPending: opts.maxPending,
+      workers: opts.workers,
+      requestTimeoutMs: opts.requestTimeout,
       simpleseg: { threshold: opts.tau },
     });
     const address = await app.listen({ host: opts.host, port: opts.port });
@@ -160,11 +174,15 @@ cli
     '\nExamples:\n  seglang-train sweep-epsilon masks/ --csv sweep.csv --plot sweep.png\n  seglang-train sweep-epsilon instances_val2017.json --limit 500',
   )
   .action(async (paths: string[], opts) => {
-    const epsilons = String(opts.epsilons)
+    // Each entry a number: Number('') is 0, so an empty list or entry would silently mean ε = 0.
+    const parts = String(opts.epsilons)
       .split(',')
-      .map((s) => Number(s.trim()));
+      .map((s) => s.trim());
+    const epsilons = parts.map((s) => (s === '' ? Number.NaN : Number(s)));
     if (epsilons.some((e) => !Number.isFinite(e) || e < 0))
-      throw new InputError(`--epsilons must be non-negative numbers, got ${opts.epsilons}`);
+      throw new InputError(
+        `--epsilons must be a comma-separated list of non-negative numbers, got ${JSON.stringify(opts.epsilons)}`,
+      );
     const masks = readMasks(paths, opts.limit);
     const bar = progressBar('sweep-epsilon', 'masks × ε');
     let rows: ReturnType<typeof sweepEpsilon>;

@@ -282,6 +282,11 @@ describe('sweep-epsilon', () => {
     const bad = run('sweep-epsilon', join(dir, 'nope'));
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/nope: no such file or folder/);
+    // An empty list or entry is not ε = 0 (Number('') is 0).
+    for (const list of ['', '0.01,', ' , 0.01'])
+      expect(run('sweep-epsilon', dir, '--epsilons', list).stderr).toMatch(
+        /--epsilons must be a comma-separated list of non-negative numbers/,
+      );
   });
 });
 
