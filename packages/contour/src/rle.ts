@@ -121,6 +121,7 @@ export function stringToCounts(s: string, h: number, w: number, name = 'rle'): U
         valueStart,
       );
     }
+    checkRun(x, name, `the run at offset ${valueStart}`);
     total += x;
     if (total > h * w) {
       throw new ContourError(
@@ -141,13 +142,20 @@ export function stringToCounts(s: string, h: number, w: number, name = 'rle'): U
   return Uint32Array.from(out);
 }
 
+/** Runs are uint32: a longer one (possible only in images of over 2^32 pixels) would wrap. */
+function checkRun(run: number, name: string, where: string): void {
+  if (run > 0xffffffff)
+    throw new ContourError(
+      'INVALID_SIZE',
+      `${name}: ${where} is ${run} pixels long; runs of 2^32 pixels or more are not supported`,
+    );
+}
+
 /** Validates and decodes a compressed or uncompressed COCO RLE into runs. */
 export function toRuns(r: CocoRle | UncompressedRle, name = 'rle'): Runs {
   if (r === null || typeof r !== 'object')
     throw new ContourError('INVALID_RLE', `${name} must be { size, counts }`);
   const [h, w] = checkRleSize((r as CocoRle).size, name);
-  // Runs are uint32: an image of more than 2^31 − 1 pixels could hold a run that does not fit.
-  checkMaskPixels(w, h, `${name} image`);
   const counts = (r as CocoRle | UncompressedRle).counts;
   if (typeof counts === 'string') return { h, w, counts: stringToCounts(counts, h, w, name) };
   if (Array.isArray(counts)) {
@@ -160,6 +168,7 @@ export function toRuns(r: CocoRle | UncompressedRle, name = 'rle'): Runs {
           `${name}.counts[${i}] must be a non-negative integer, got ${String(c)}`,
         );
       }
+      checkRun(c, name, `counts[${i}]`);
       total += c;
     }
     if (total !== h * w) {

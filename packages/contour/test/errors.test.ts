@@ -262,6 +262,23 @@ describe('RLE', () => {
     expectError(() => rle.decode({ size: [3, 3], counts: '12' }), 'INVALID_RLE', /sum to 3, expected .* 9/);
     expectError(() => rle.decode({ size: [1, 1], counts: '12' }), 'INVALID_RLE', /exceed/);
   });
+  test('a run of 2^32 pixels or more is refused: it wrapped in the uint32 runs', () => {
+    // 2^20 × 2^20 pixels, all foreground: rle.area gave 0.
+    const side = 2 ** 20;
+    expectError(
+      () => rle.area({ size: [side, side], counts: [0, side * side] }),
+      'INVALID_SIZE',
+      /counts\[1\] is 1099511627776 pixels long/,
+    );
+    // Compressed: 0, then 2^33 written in seven 5-bit groups (six of them 0 with the continuation bit).
+    expectError(
+      () => rle.area({ size: [2 ** 17, 2 ** 16], counts: '0PPPPPP8' }),
+      'INVALID_SIZE',
+      /the run at offset 1 is 8589934592 pixels long/,
+    );
+    // Runs that fit are summed in doubles: a 2^17 × 2^16 image, 2^32 − 1 foreground pixels.
+    expect(rle.area({ size: [2 ** 17, 2 ** 16], counts: [2 ** 32 - 1, 2 ** 32 - 1, 2] })).toBe(2 ** 32 - 1);
+  });
   test('bad size and counts types', () => {
     expectError(() => rle.decode({ size: [2], counts: '' } as never), 'INVALID_RLE', /size/);
     expectError(() => rle.decode({ size: [1, 1], counts: 5 } as never), 'INVALID_RLE', /counts/);
