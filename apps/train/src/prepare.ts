@@ -13,7 +13,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ContourError, type Mask, maskToPolygons, type Point, rle } from '@seglang/contour';
 import {
   buildQueries,
@@ -49,7 +49,8 @@ export type SkipReason =
   | 'image-file-missing'
   | 'no-text'
   | 'no-samtok-codes'
-  | 'ref-annotation-missing';
+  | 'ref-annotation-missing'
+  | 'unsafe-file-name';
 
 export interface TaskWeight {
   task: QueryTask;
@@ -122,6 +123,8 @@ interface State {
 }
 
 const CHECKPOINT_EVERY = 500;
+/** A name from input data that may become a file name: no separators, no leading dot, no NUL. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Parses `text2mask=0.6,point2mask=0.2,bbox2mask=0.2`. */
 export function parseTasks(spec: string): TaskWeight[] {
@@ -274,6 +277,24 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   }
 
   const refs = o.refs ? readRefs(o.refs) : undefined;
+  // Split names become file names in the output folder: each must be a plain, safe name, and no
+  // two may differ only in case (one file would overwrite the other on a case-insensitive disk).
+  const splitNames = new Map<string, string>();
+  const checkSplit = (split: string, where: string) => {
+    if (!SAFE_NAME.test(split))
+      throw new InputError(
+        `${where}: the split name ${JSON.stringify(split.slice(0, 80))} cannot be a file name (letters, digits, '.', '_', '-'; at most 64; not starting with '.')`,
+      );
+    const folded = split.toLowerCase();
+    const other = splitNames.get(folded);
+    if (other !== undefined && other !== split)
+      throw new InputError(
+        `${where}: the splits ${JSON.stringify(other)} and ${JSON.stringify(split)} differ only in case`,
+      );
+    splitNames.set(folded, split);
+  };
+  checkSplit(o.split ?? 'train', '--split');
+  refs?.forEach((r, i) => checkSplit(r.split, `${o.refs}: record ${i}`));
   const byAnn = new Map<number, { ref_id: number; split: string; sentences: string[] }[]>();
   for (const r of refs ?? []) {
     if (o.splits && !o.splits.includes(r.split)) continue;
@@ -391,6 +412,9 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     if (a.iscrowd) return skip('crowd', a.id);
     const im = images.get(a.image_id);
     if (!im) return skip('image-not-in-instances', a.id);
+    // An image's file name must stay inside the image folder ('../../x', an absolute path or a
+    // NUL would make the record point elsewhere, and the existence check read elsewhere).
+    if (!safeRelativePath(im.file_name)) return skip('unsafe-file-name', a.id);
     const imagePath = o.images ? join(o.images, im.file_name) : im.file_name;
     if (checkImages) {
       let ok = imageExists.get(im.id);
@@ -495,6 +519,12 @@ function forEachLine(file: string, fn: (line: string) => void): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A relative path that stays where it is joined: no '..' segment, not absolute, no NUL or backslash. */
+function safeRelativePath(p: string): boolean {
+  if (p === '' || p.length > 1024 || p.includes('\0') || p.includes('\\') || isAbsolute(p)) return false;
+  return p.split('/').every((seg) => seg !== '..' && seg !== '');
 }
 
 function stamp(file: string): [number, number] {

@@ -3,7 +3,15 @@
  * the instances JSON and the REFER pickle by python3 (as REFER's own refs(unc).p is a pickle).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToPolygons, rle } from '@seglang/contour';
@@ -453,6 +461,79 @@ json.dump(content, sys.stdout, indent=4)
     await expect(
       prepare({ instances: F('instances.json'), refs: join(dir, 'nulls.json'), out: join(dir, 'o7') }),
     ).rejects.toThrow(/nulls\.json: record 0 is not an object/);
+  });
+
+  test('nothing from the data becomes a path outside --out: hostile split names and image file names', async () => {
+    const root = tmp();
+    const out = join(root, 'deep', 'out');
+    const before = () => JSON.stringify(readdirSync(root, { recursive: true }).sort());
+    const images = [
+      { id: 1, file_name: 'a.jpg', width: 40, height: 30 },
+      { id: 2, file_name: '../../etc/passwd', width: 40, height: 30 },
+      { id: 3, file_name: '/abs/x.jpg', width: 40, height: 30 },
+      { id: 4, file_name: 'a\u0000b.jpg', width: 40, height: 30 },
+    ];
+    const seg = [[5, 5, 30, 5, 30, 25, 5, 25]];
+    writeFileSync(
+      join(root, 'instances.json'),
+      JSON.stringify({
+        images,
+        annotations: images.map((im) => ({
+          id: 10 + im.id,
+          image_id: im.id,
+          category_id: 1,
+          iscrowd: 0,
+          segmentation: seg,
+        })),
+        categories: [{ id: 1, name: 'dog' }],
+      }),
+    );
+    const start = before();
+    for (const split of [
+      '..',
+      '../../escaped-by-split',
+      '/tmp/abs',
+      'a\u0000b',
+      'x'.repeat(300),
+      '.hidden',
+      'a/b',
+      'a\\b',
+    ]) {
+      writeFileSync(
+        join(root, 'refs.json'),
+        JSON.stringify([{ ref_id: 1, ann_id: 11, image_id: 1, split, sentences: [{ sent: 'a dog' }] }]),
+      );
+      await expect(
+        prepare({ instances: join(root, 'instances.json'), refs: join(root, 'refs.json'), out }),
+      ).rejects.toThrow(/the split name .* cannot be a file name/);
+    }
+    writeFileSync(
+      join(root, 'refs.json'),
+      JSON.stringify([
+        { ref_id: 1, ann_id: 11, image_id: 1, split: 'train', sentences: [{ sent: 'a dog' }] },
+        { ref_id: 2, ann_id: 11, image_id: 1, split: 'Train', sentences: [{ sent: 'the dog' }] },
+      ]),
+    );
+    await expect(
+      prepare({ instances: join(root, 'instances.json'), refs: join(root, 'refs.json'), out }),
+    ).rejects.toThrow(/the splits "train" and "Train" differ only in case/);
+    await expect(prepare({ instances: join(root, 'instances.json'), out, split: '../up' })).rejects.toThrow(
+      /--split/,
+    );
+    // Image file names that leave the image folder are skipped, with their reason.
+    const report = await prepare({ instances: join(root, 'instances.json'), out, checkImages: false });
+    expect(report.records).toEqual({ train: 1 });
+    expect(report.skipped['unsafe-file-name']).toEqual({ count: 3, examples: [12, 13, 14] });
+    // Everything written is inside --out.
+    const after = JSON.parse(before()) as string[];
+    const added = after.filter((f) => !(JSON.parse(start) as string[]).includes(f));
+    expect(added.every((f) => f.startsWith(join('deep', 'out')) || f === 'deep' || f === 'refs.json')).toBe(
+      true,
+    );
+    expect(added.filter((f) => f.startsWith(`${join('deep', 'out')}/`)).sort()).toEqual([
+      join('deep', 'out', 'prepare-state.json'),
+      join('deep', 'out', 'train.jsonl'),
+    ]);
   });
 
   test('bad input: a clear error naming the file', async () => {
