@@ -5,20 +5,55 @@ import { checkMask, checkMaskPixels, type Mask } from './mask';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+/** Pixels a decoded image may hold unless told otherwise: room for real photos (100 megapixels). */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export interface DecodeMaskOptions {
+  /**
+   * Refuse a PNG declaring more pixels than this, before any is decoded (default
+   * {@link DEFAULT_MAX_PIXELS}): a 380 KiB PNG can declare 20000 × 20000 and make the decoder
+   * allocate gigabytes.
+   */
+  maxPixels?: number;
+  /**
+   * Refuse an image that is not a mask: one with colour, or with more than two grey levels (a
+   * photo passed by mistake would otherwise become a mask of almost every pixel). Default false.
+   */
+  binary?: boolean;
+}
+
+/** The width and height a PNG's header declares, or null when the bytes hold no IHDR where it belongs. */
+export function pngSize(bytes: Uint8Array): [width: number, height: number] | null {
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return [view.getUint32(16), view.getUint32(20)];
+}
+
 /**
  * Decodes a PNG into a mask: a pixel is foreground when its first channel (grey or red) is
  * non-zero and, for images with alpha, its alpha is non-zero.
- * @throws ContourError `INVALID_PNG` for bytes that are not a valid PNG.
+ * @throws ContourError `INVALID_PNG` for bytes that are not a valid PNG (or, with `binary`, not a
+ *   mask), `INVALID_SIZE` for a declared size over `maxPixels`.
  */
-export function decodeMaskPng(bytes: Uint8Array): Mask {
+export function decodeMaskPng(bytes: Uint8Array, opts: DecodeMaskOptions = {}): Mask {
   if (!(bytes instanceof Uint8Array))
     throw new ContourError('INVALID_PNG', 'a PNG must be given as bytes (a Uint8Array)');
+  if (opts === null || typeof opts !== 'object')
+    throw new ContourError('INVALID_ARGUMENT', 'options must be an object { maxPixels?, binary? }');
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (typeof maxPixels !== 'number' || !(maxPixels >= 1))
+    throw new ContourError('INVALID_ARGUMENT', `options.maxPixels must be a number >= 1, got ${String(maxPixels)}`);
   if (bytes.length < 8 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b))
     throw new ContourError('INVALID_PNG', 'not a PNG file: it does not start with the PNG signature');
   // The size from the header, checked before pngjs allocates 4 bytes a pixel for it.
-  if (bytes.length >= 24 && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR') {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    checkMaskPixels(view.getUint32(16), view.getUint32(20), 'PNG');
+  const size = pngSize(bytes);
+  if (size) {
+    checkMaskPixels(size[0], size[1], 'PNG');
+    if (size[0] * size[1] > maxPixels)
+      throw new ContourError(
+        'INVALID_SIZE',
+        `the PNG declares ${size[0]}x${size[1]} = ${size[0] * size[1]} pixels, more than the limit of ${maxPixels}`,
+      );
   }
   let png: PNG;
   try {
@@ -34,6 +69,20 @@ export function decodeMaskPng(bytes: Uint8Array): Mask {
   const { width, height, data: rgba } = png;
   const data = new Uint8Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = rgba[4 * i] !== 0 && rgba[4 * i + 3] !== 0 ? 1 : 0;
+  if (opts.binary) {
+    const levels = new Set<number>();
+    for (let i = 0; i < data.length; i++) {
+      const r = rgba[4 * i];
+      if (r !== rgba[4 * i + 1] || r !== rgba[4 * i + 2])
+        throw new ContourError('INVALID_PNG', 'not a mask: the image has colour (a mask is black and one other grey)');
+      levels.add(rgba[4 * i + 3] === 0 ? 0 : r);
+      if (levels.size > 2)
+        throw new ContourError(
+          'INVALID_PNG',
+          'not a mask: the image has more than two grey levels (a mask is black and one other grey)',
+        );
+    }
+  }
   return { width, height, data };
 }
 
@@ -53,8 +102,8 @@ export function encodeMaskPng(mask: Mask): Uint8Array {
   return new Uint8Array(PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
 }
 
-/** Reads a PNG mask file. @throws ContourError `INVALID_PNG` naming the file. */
-export function readMaskPng(path: string): Mask {
+/** Reads a PNG mask file. @throws ContourError `INVALID_PNG` (or `INVALID_SIZE`) naming the file. */
+export function readMaskPng(path: string, opts: DecodeMaskOptions = {}): Mask {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -62,9 +111,10 @@ export function readMaskPng(path: string): Mask {
     throw new ContourError('INVALID_PNG', `cannot read ${path}: ${(err as Error).message}`);
   }
   try {
-    return decodeMaskPng(bytes);
+    return decodeMaskPng(bytes, opts);
   } catch (err) {
-    throw new ContourError('INVALID_PNG', `${path}: ${(err as Error).message}`);
+    if (err instanceof ContourError) throw new ContourError(err.code, `${path}: ${err.message}`);
+    throw err;
   }
 }
 

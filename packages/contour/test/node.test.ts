@@ -52,3 +52,41 @@ test('what is wrong with a PNG: not one, cut short, or too large to hold', () =>
   expect(code(() => decodeMaskPng(huge))?.[0]).toBe('INVALID_SIZE');
   expect(code(() => decodeMaskPng('x' as never))?.[0]).toBe('INVALID_PNG');
 });
+
+test('a decompression bomb is refused from its header, before anything is decoded', () => {
+  // A real 8x8 PNG whose IHDR is rewritten to declare 20000 × 20000 (the CRC no longer matters:
+  // the size is read first).
+  const bytes = encodeMaskPng({ width: 8, height: 8, data: new Uint8Array(64).fill(1) });
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(16, 20000);
+  view.setUint32(20, 20000);
+  const t = performance.now();
+  expect(() => decodeMaskPng(bytes)).toThrow(
+    expect.objectContaining({
+      code: 'INVALID_SIZE',
+      message: expect.stringMatching(
+        /declares 20000x20000 = 400000000 pixels, more than the limit of 100000000/,
+      ),
+    }),
+  );
+  expect(performance.now() - t).toBeLessThan(1000);
+  expect(() =>
+    decodeMaskPng(encodeMaskPng({ width: 50, height: 50, data: new Uint8Array(2500) }), { maxPixels: 2000 }),
+  ).toThrow(/more than the limit of 2000/);
+  expect(() => decodeMaskPng(bytes, { maxPixels: Number.NaN })).toThrow(/maxPixels must be a number/);
+});
+
+test('binary: a photo passed as a mask is refused, a mask is read', () => {
+  const photo = new PNG({ width: 4, height: 1 });
+  photo.data = Buffer.from([10, 20, 30, 255, 200, 100, 50, 255, 0, 0, 0, 255, 255, 255, 255, 255]);
+  expect(() => decodeMaskPng(PNG.sync.write(photo), { binary: true })).toThrow(
+    /not a mask: the image has colour/,
+  );
+  // Without the check it became a mask of almost every pixel.
+  expect(Array.from(decodeMaskPng(PNG.sync.write(photo)).data)).toEqual([1, 1, 0, 1]);
+  const grey = new PNG({ width: 3, height: 1 });
+  grey.data = Buffer.from([0, 0, 0, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
+  expect(() => decodeMaskPng(PNG.sync.write(grey), { binary: true })).toThrow(/more than two grey levels/);
+  const mask = { width: 3, height: 2, data: Uint8Array.from([0, 1, 1, 0, 0, 1]) };
+  expect(decodeMaskPng(encodeMaskPng(mask), { binary: true })).toEqual(mask);
+});
