@@ -42,7 +42,10 @@ export function decodeMaskPng(bytes: Uint8Array, opts: DecodeMaskOptions = {}): 
     throw new ContourError('INVALID_ARGUMENT', 'options must be an object { maxPixels?, binary? }');
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (typeof maxPixels !== 'number' || !(maxPixels >= 1))
-    throw new ContourError('INVALID_ARGUMENT', `options.maxPixels must be a number >= 1, got ${String(maxPixels)}`);
+    throw new ContourError(
+      'INVALID_ARGUMENT',
+      `options.maxPixels must be a number >= 1, got ${String(maxPixels)}`,
+    );
   if (bytes.length < 8 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b))
     throw new ContourError('INVALID_PNG', 'not a PNG file: it does not start with the PNG signature');
   // The size from the header, checked before pngjs allocates 4 bytes a pixel for it.
@@ -74,7 +77,10 @@ export function decodeMaskPng(bytes: Uint8Array, opts: DecodeMaskOptions = {}): 
     for (let i = 0; i < data.length; i++) {
       const r = rgba[4 * i];
       if (r !== rgba[4 * i + 1] || r !== rgba[4 * i + 2])
-        throw new ContourError('INVALID_PNG', 'not a mask: the image has colour (a mask is black and one other grey)');
+        throw new ContourError(
+          'INVALID_PNG',
+          'not a mask: the image has colour (a mask is black and one other grey)',
+        );
       levels.add(rgba[4 * i + 3] === 0 ? 0 : r);
       if (levels.size > 2)
         throw new ContourError(

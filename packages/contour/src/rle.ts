@@ -466,7 +466,8 @@ export function runsIntersectionUnion(a: Runs, b: Runs): { intersection: number;
 export function mergeRuns(list: Runs[], intersect = false): Runs {
   if (!Array.isArray(list) || list.length === 0)
     throw new ContourError('INVALID_ARGUMENT', 'mergeRuns needs a non-empty array of run lists');
-  for (let i = 1; i < list.length; i++) checkSameSize(list[0], list[i]);
+  // Every list is checked, the first too (a single list is returned as it is).
+  for (let i = 0; i < list.length; i++) checkSameSize(list[0], list[i]);
   const { h, w } = list[0];
   let round: ArrayLike<number>[] = list.map((r) => r.counts);
   while (round.length > 1) {
