@@ -125,14 +125,25 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
   return out;
 }
 
-/** Writes float32 tensors as a safetensors file (header padded with spaces to 8-byte alignment). */
-export function writeSafetensors(
-  tensors: Record<string, { shape: number[]; data: Float32Array }>,
-  metadata?: Record<string, string>,
-): Uint8Array {
-  if (tensors === null || typeof tensors !== 'object')
-    throw new RqError('INVALID_ARGUMENT', 'tensors must be an object { name: { shape, data } }');
-  for (const [name, t] of Object.entries(tensors)) {
+type TensorsIn =
+  | Record<string, { shape: number[]; data: Float32Array }>
+  | ReadonlyMap<string, { shape: number[]; data: Float32Array }>;
+
+/**
+ * Writes float32 tensors as a safetensors file (header padded with spaces to 8-byte alignment).
+ * `tensors` is a plain object or a Map (what {@link readSafetensors} returns), in the order given.
+ */
+export function writeSafetensors(tensors: TensorsIn, metadata?: Record<string, string>): Uint8Array {
+  const isPlain =
+    tensors !== null &&
+    typeof tensors === 'object' &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(tensors));
+  if (!(tensors instanceof Map) && !isPlain)
+    throw new RqError('INVALID_ARGUMENT', 'tensors must be an object or a Map { name: { shape, data } }');
+  const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  for (const [name, t] of entries) {
+    if (typeof name !== 'string' || name === '__metadata__')
+      throw new RqError('INVALID_ARGUMENT', `a tensor cannot be named ${JSON.stringify(name)}`);
     if (t === null || typeof t !== 'object' || !(t.data instanceof Float32Array) || !Array.isArray(t.shape))
       throw new RqError(
         'INVALID_ARGUMENT',
@@ -164,7 +175,7 @@ export function writeSafetensors(
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
-  for (const [name, t] of Object.entries(tensors)) {
+  for (const [name, t] of entries) {
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
     offset += t.data.length * 4;
   }
@@ -176,7 +187,7 @@ export function writeSafetensors(
   view.setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
-  for (const t of Object.values(tensors)) {
+  for (const [, t] of entries) {
     for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true);
   }
   return out;

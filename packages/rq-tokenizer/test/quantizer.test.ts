@@ -178,6 +178,27 @@ describe('bad input → RqError with a code naming the argument', () => {
       'INVALID_ARGUMENT',
     );
     expect(err(() => writeSafetensors({}, { n: 1 as never })).message).toMatch(/metadata/);
+    // Anything but a plain object or a Map would silently write no tensors.
+    expect(err(() => writeSafetensors([{ shape: [1], data: new Float32Array(1) }] as never)).message).toMatch(
+      /tensors must be an object or a Map/,
+    );
+    expect(
+      err(() => writeSafetensors({ __metadata__: { shape: [1], data: new Float32Array(1) } })).message,
+    ).toMatch(/cannot be named "__metadata__"/);
+  });
+  test('writeSafetensors takes what readSafetensors returns, a Map, in order', () => {
+    const a = { shape: [2], data: Float32Array.of(1, 2) };
+    const b = { shape: [1, 3], data: Float32Array.of(3, 4, 5) };
+    const fromMap = writeSafetensors(
+      new Map([
+        ['b', b],
+        ['a', a],
+      ]),
+    );
+    expect(fromMap).toEqual(writeSafetensors({ b, a }));
+    const back = readSafetensors(fromMap);
+    expect([...back.keys()]).toEqual(['b', 'a']);
+    expect(writeSafetensors(back)).toEqual(fromMap);
   });
   test('truncated and malformed files', () => {
     const good = q.toSafetensors();
