@@ -15,4 +15,10 @@ export {
 export { MISSING_CODE, type QuantizerShape, ResidualQuantizer } from './quantizer';
 export { readNpy, readSafetensors, type Tensor, writeSafetensors } from './safetensors';
 export { type AddedToken, extendTokenizer } from './tokenizer';
-export { type LevelReport, type TrainOptions, type TrainReport, trainResidualQuantizer } from './train';
+export {
+  type LevelReport,
+  MAX_LEVELS,
+  type TrainOptions,
+  type TrainReport,
+  trainResidualQuantizer,
+} from './train';

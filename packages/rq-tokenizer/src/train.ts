@@ -147,6 +147,9 @@ function usage(codes: Int32Array, k: number): LevelReport {
   return { utilisation: used / k, perplexity: Math.exp(entropy), restarts: 0 };
 }
 
+/** The most quantiser levels trained (SAMTok uses 2; each level is a full pass over the data). */
+export const MAX_LEVELS = 64;
+
 /**
  * Trains a residual quantiser on `n` vectors of dimension `d` (row-major `data`).
  * @returns the quantiser and a report: per-level utilisation, perplexity and restarts, and the MSE after each level.
@@ -184,6 +187,8 @@ export function trainResidualQuantizer(
     if (!Number.isInteger(v) || v < 1)
       throw new RqError('INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(v)}`);
   }
+  if (levels > MAX_LEVELS)
+    throw new RqError('INVALID_ARGUMENT', `levels must be at most ${MAX_LEVELS}, got ${levels}`);
   if (k > n)
     throw new RqError('INVALID_ARGUMENT', `codebookSize (${k}) must not exceed the number of vectors (${n})`);
   if (opts.init !== undefined && opts.init !== 'kmeans++' && opts.init !== 'random') {
