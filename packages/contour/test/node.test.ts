@@ -54,13 +54,12 @@ test('what is wrong with a PNG: not one, cut short, or too large to hold', () =>
 });
 
 test('a decompression bomb is refused from its header, before anything is decoded', () => {
-  // A real 8x8 PNG whose IHDR is rewritten to declare 20000 × 20000 (the CRC no longer matters:
-  // the size is read first).
+  // A real 8x8 PNG whose IHDR is rewritten to declare 20000 × 20000: its CRC no longer matches, so
+  // a decoder would fail on it, and this message shows the size was read before any decoding.
   const bytes = encodeMaskPng({ width: 8, height: 8, data: new Uint8Array(64).fill(1) });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   view.setUint32(16, 20000);
   view.setUint32(20, 20000);
-  const t = performance.now();
   expect(() => decodeMaskPng(bytes)).toThrow(
     expect.objectContaining({
       code: 'INVALID_SIZE',
@@ -69,7 +68,6 @@ test('a decompression bomb is refused from its header, before anything is decode
       ),
     }),
   );
-  expect(performance.now() - t).toBeLessThan(1000);
   expect(() =>
     decodeMaskPng(encodeMaskPng({ width: 50, height: 50, data: new Uint8Array(2500) }), { maxPixels: 2000 }),
   ).toThrow(/more than the limit of 2000/);

@@ -54,7 +54,6 @@ describe('loading a model folder', () => {
       return dir;
     };
     // 1e9 layers built 2e9 input names and ran out of memory after a minute.
-    const t = performance.now();
     await expect(
       loadModel(
         withConfig((c) => (c.num_hidden_layers = 1e9)),
@@ -64,7 +63,6 @@ describe('loading a model folder', () => {
       code: 'INVALID_CONFIG',
       message: expect.stringMatching(/num_hidden_layers must be an integer in \[1, 1024\], got 1000000000/),
     });
-    expect(performance.now() - t).toBeLessThan(30_000);
     // Within the limits but not what the graph holds.
     await expect(
       loadModel(

@@ -165,20 +165,22 @@ test('robustness: SAMTok rewards on arbitrary text return a value in range and a
   );
 });
 
-test('maskWordMatchReward: grades by lookup, 8× the masks about 8× the work', () => {
-  const answer = (n: number) =>
-    Array.from({ length: n }, (_, i) => formatMaskWords([i % 256, Math.floor(i / 256) % 256])).join(' ');
-  const time = (n: number) => {
-    const text = answer(n);
-    let best = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      expect(maskWordMatchReward(text, text).value).toBe(1);
-      best = Math.min(best, performance.now() - t);
-    }
-    return best;
-  };
-  time(1000);
-  // Against every ground-truth mask per prediction: 16,000 masks a side took 25 s.
-  expect(time(8000) / Math.max(time(1000), 0.05)).toBeLessThan(24);
+test('maskWordMatchReward on 8,000 masks a side: exact, partial, missed and repeated masks', () => {
+  // Graded by lookup (against every ground-truth mask per prediction, 16,000 a side took 25 s);
+  // the cost is measured by `npm run bench`. The expected grade is counted by construction.
+  const words = (codes: [number, number][]) => codes.map((c) => formatMaskWords(c)).join(' ');
+  const gt = Array.from({ length: 8000 }, (_, i): [number, number] => [i % 100, Math.floor(i / 100)]);
+  const exact = gt.slice(0, 3000); // 1 each
+  const partial = Array.from({ length: 2000 }, (_, i): [number, number] => [
+    i % 100,
+    80 + Math.floor(i / 100),
+  ]); // first code right: 0.4
+  const missed = Array.from({ length: 1000 }, (_, i): [number, number] => [
+    200 + (i % 50),
+    Math.floor(i / 50),
+  ]); // 0
+  const repeated = gt.slice(0, 500); // already counted
+  const r = maskWordMatchReward(words([...exact, ...partial, ...missed, ...repeated]), words(gt));
+  expect(r.value).toBeCloseTo((3000 + 0.4 * 2000) / Math.max(6500, 8000), 12);
+  expect(maskWordMatchReward(words(gt), words(gt)).value).toBe(1);
 });

@@ -2,7 +2,12 @@
 // shape (d = 256, 2 levels × 256 codes), and training time per iteration on 100k vectors.
 
 import { rng } from '@seglang/testing';
-import { ResidualQuantizer, trainResidualQuantizer } from '../dist/index.js';
+import {
+  formatMaskWords,
+  parseMaskAnswer,
+  ResidualQuantizer,
+  trainResidualQuantizer,
+} from '../dist/index.js';
 
 const r = rng(1);
 const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -89,6 +94,15 @@ trainResidualQuantizer(data, N, d, {
 });
 const t3 = performance.now();
 const perLloyd = t3 - t2 - (t2 - t1);
+// A first run compiles the EMA code, so the two timed runs differ only in their steps.
+trainResidualQuantizer(data, N, d, {
+  method: 'ema',
+  levels,
+  codebookSize: k,
+  iterations: 5,
+  batchSize: 1024,
+  seed: 1,
+});
 const e1 = performance.now();
 trainResidualQuantizer(data, N, d, {
   method: 'ema',
@@ -115,4 +129,23 @@ console.log(
 );
 console.log(
   `  EMA: one step, both levels, batch 1024                                  ${perEma.toFixed(1)} ms`,
+);
+
+// Scaling of parseMaskAnswer on a degenerate answer: start tokens and no end before a mask, at 1×
+// and 8× the text. Linear work gives about 8× (an end-anchored pattern retried at each start gave 64×).
+const bestMs = (fn) => {
+  let b = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    fn();
+    b = Math.min(b, performance.now() - t);
+  }
+  return b;
+};
+const degenerate = (n) => `${'<|object_ref_start|>'.repeat(n)}${formatMaskWords([12, 47])}`;
+bestMs(() => parseMaskAnswer(degenerate(2000)));
+const small = bestMs(() => parseMaskAnswer(degenerate(2000)));
+const large = bestMs(() => parseMaskAnswer(degenerate(16000)));
+console.log(
+  `\nparseMaskAnswer, 2,000 → 16,000 unclosed phrase starts: ${small.toFixed(2)} ms → ${large.toFixed(2)} ms (${(large / small).toFixed(1)}×)`,
 );

@@ -154,23 +154,23 @@ describe('bad input', () => {
   });
 });
 
-test('parseMaskAnswer: the phrase right before a mask, in time linear in the text', () => {
+test('parseMaskAnswer: the phrase right before a mask, on long and degenerate texts', () => {
   const w = formatMaskWords([12, 47]);
   const r = parseMaskAnswer(
     `<|object_ref_start|>a cat<|object_ref_end|> sits by <|object_ref_start|>the dog<|object_ref_end|> ${w}`,
   );
   expect(r.masks[0].phrase).toBe('the dog');
-  // Start tokens before a mask: an end-anchored pattern retried each (40,000: 23 s).
-  const time = (n: number) => {
-    const text = `${'<|object_ref_start|>'.repeat(n)}${w}`;
-    let best = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      expect(parseMaskAnswer(text).masks).toHaveLength(1);
-      best = Math.min(best, performance.now() - t);
-    }
-    return best;
-  };
-  time(2000);
-  expect(time(16000) / Math.max(time(2000), 0.05)).toBeLessThan(24);
+  // 16,000 start tokens before a mask: an end-anchored pattern retried at each one (40,000 took
+  // 23 s); the cost is measured by `npm run bench`. None is closed, so the mask has no phrase.
+  const r2 = parseMaskAnswer(`${'<|object_ref_start|>'.repeat(16000)}${w}`);
+  expect(r2.masks).toHaveLength(1);
+  expect(r2.masks[0].phrase).toBeUndefined();
+  // Closed phrases all the way: the nearest one before each mask.
+  const many = Array.from(
+    { length: 4000 },
+    (_, i) => `<|object_ref_start|>p${i}<|object_ref_end|> ${w}`,
+  ).join(' ');
+  expect(parseMaskAnswer(many).masks.map((m) => m.phrase)).toEqual(
+    Array.from({ length: 4000 }, (_, i) => `p${i}`),
+  );
 });
