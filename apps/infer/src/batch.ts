@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { RuntimeError, type Segmenter } from '@seglang/mllm-runtime';
 import { SingleBar } from 'cli-progress';
@@ -48,31 +48,40 @@ export function readJobs(path: string): Job[] {
 }
 
 /**
- * The ids already in a results file. A last line cut short by an interruption is removed, so the
- * file stays valid JSONL and that job runs again.
+ * The ids of the jobs a results file holds as done. A last line cut short by an interruption is
+ * removed, and so are the lines of failed jobs (`error`), so those jobs run again and the file holds
+ * one line a job.
  */
 export function doneIds(path: string): Set<string> {
   const done = new Set<string>();
   if (!existsSync(path)) return done;
   const text = readFileSync(path, 'utf8');
-  let valid = 0;
+  const kept: string[] = [];
+  let dropped = false;
+  let offset = 0;
   for (const line of text.split('\n')) {
-    const end = valid + line.length + 1;
-    if (line.trim() === '') {
-      if (end <= text.length) valid = end;
-      continue;
-    }
-    let id: unknown;
+    const end = offset + line.length + 1;
+    offset = end;
+    if (line.trim() === '') continue;
+    let rec: { id?: unknown; error?: unknown };
     try {
-      id = JSON.parse(line).id;
+      rec = JSON.parse(line);
     } catch {
+      dropped = true;
       break;
     }
-    if (end > text.length) break; // no newline after it: written partly
-    done.add(String(id));
-    valid = end;
+    if (end > text.length) {
+      dropped = true; // no newline after it: written partly
+      break;
+    }
+    if (rec.error !== undefined) {
+      dropped = true;
+      continue;
+    }
+    done.add(String(rec.id));
+    kept.push(line);
   }
-  if (valid < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, valid)));
+  if (dropped) writeFileSync(path, kept.map((l) => `${l}\n`).join(''));
   return done;
 }
 
@@ -93,15 +102,15 @@ export interface BatchSummary {
 }
 
 /**
- * Runs every job not yet in `out`, appending one JSON line per job as it finishes (`{ id, image,
+ * Runs every job not yet done in `out`, appending one JSON line per job as it finishes (`{ id, image,
  * prompt, …record }`, or `{ id, image, prompt, error }` when the job's image cannot be read). A model
- * or server failure stops the batch; run the same command again to resume.
+ * or server failure stops the batch; run the same command again to resume (failed jobs run again).
  */
 export async function runBatch(
   segmenter: Segmenter,
   jobsFile: string,
   out: string,
-  opts: { progress: boolean },
+  opts: { progress: boolean; maxPixels?: number },
 ): Promise<BatchSummary> {
   const jobs = readJobs(jobsFile);
   const done = doneIds(out);
@@ -120,7 +129,7 @@ export async function runBatch(
     for (const job of todo) {
       let line: Record<string, unknown>;
       try {
-        const image = readImage(job.image);
+        const image = readImage(job.image, opts.maxPixels);
         const r = await segmenter.segment(image, job.prompt);
         line = { id: job.id, image: job.image, prompt: job.prompt, ...record(r) };
         summary.done++;

@@ -1,11 +1,23 @@
-import { maskArea, rle } from '@seglang/contour';
+import { createRequire } from 'node:module';
+import { type Mask, maskArea, rle } from '@seglang/contour';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runBatch } from './batch';
-import { demo, mask2text, text2mask, writeMaskPng } from './commands';
+import { demo, loadTokenizer, mask2text, text2mask } from './commands';
 import { type DemoModelResult, demoModel } from './demo-model';
-import { InputError, type RgbImage, readImage, readMask, writeRgbPng } from './images';
+import {
+  DEFAULT_MAX_PIXELS,
+  InputError,
+  type RgbImage,
+  readBytes,
+  readImage,
+  readMask,
+  writeMaskPng,
+  writeRgbPng,
+} from './images';
 import { asInputError, openSamTok, openSegmenter, record } from './models';
 import { drawOverlay } from './overlay';
+
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const number = (name: string) => (v: string) => {
   const n = Number(v);
@@ -50,12 +62,30 @@ function table(rows: Record<string, unknown>[]): string {
   ].join('\n');
 }
 
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+
+const usage = (message: string) => new CommanderError(2, 'seglang.usage', `error: ${message}`);
+
 export function program(): Command {
   const cli = new Command('seglang')
     .description('Masks as text for multimodal language models: SimpleSeg point sequences and back.')
+    .version(VERSION, '-V, --version')
     .option('--verbose', 'print stack traces on errors')
+    .option(
+      '--max-pixels <n>',
+      'refuse images and masks larger than this, before decoding them',
+      positiveInt('--max-pixels'),
+      DEFAULT_MAX_PIXELS,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const maxPixels = () => cli.opts().maxPixels as number;
+  const warn = (message: string) => process.stderr.write(`seglang: warning: ${message}\n`);
 
   cli
     .command('demo')
@@ -97,8 +127,8 @@ export function program(): Command {
     });
 
   cli
-    .command('mask2text <mask>')
-    .description('a mask (PNG, or JSON with a COCO RLE) → SimpleSeg text')
+    .command('mask2text <masks...>')
+    .description('masks (PNG, or JSON with a COCO RLE; - for standard input) → SimpleSeg text, a line each')
     .addOption(
       new Option('--preset <name>', 'parameters of a published pipeline')
         .choices(['simpleseg'])
@@ -117,29 +147,39 @@ export function program(): Command {
     .addOption(new Option('--style <s>', 'number style').choices(['python', 'fixed']).default('python'))
     .option('--budget <n>', 'pick ε so the text fits n tokens', number('--budget'))
     .option('--tokenizer <dir>', 'folder with tokenizer.json and tokenizer_config.json (default: Qwen3)')
-    .option('--json', 'machine-readable output')
+    .option('--json', 'one JSON object a mask (JSON lines)')
     .addHelpText(
       'after',
-      '\nExamples:\n  seglang mask2text mask.png\n  seglang mask2text mask.png --budget 220 --json',
+      '\nExamples:\n  seglang mask2text mask.png\n  seglang mask2text masks/*.png --budget 220 --json\n  cat mask.png | seglang mask2text -',
     )
-    .action((file, opts) => {
-      const r = mask2text(file, opts);
-      console.log(opts.json ? JSON.stringify(r) : r.text);
+    .action((files: string[], opts) => {
+      const tokenizer =
+        opts.budget !== undefined || opts.tokenizer ? loadTokenizer(opts.tokenizer) : undefined;
+      for (const file of files) {
+        const r = mask2text(file, { ...opts, maxPixels: maxPixels() }, tokenizer);
+        if (r.warning) warn(r.warning);
+        console.log(opts.json ? JSON.stringify(r) : r.text);
+      }
     });
 
   cli
     .command('text2mask <text>')
-    .description('SimpleSeg text → a mask PNG (COCO rasterisation, union of the parts)')
+    .description(
+      'SimpleSeg text (- for standard input) → a mask PNG (COCO rasterisation, union of the parts)',
+    )
     .requiredOption('--size <WxH>', 'image size, e.g. 640x480')
-    .option('-o, --out <file>', 'write the mask as a PNG')
+    .option('-o, --out <file>', 'write the mask as a PNG (- for standard output)')
     .option('--rle', 'print the COCO RLE as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  seglang text2mask "[[[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]]]" --size 640x480 -o mask.png',
+      '\nExamples:\n  seglang text2mask "[[[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]]]" --size 640x480 -o mask.png\n  echo "[[[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]]]" | seglang text2mask - --size 640x480 --rle',
     )
     .action((text, opts) => {
-      const mask = text2mask(text, opts.size);
-      if (!opts.out && !opts.rle) throw new InputError('nothing to write: give -o mask.png and/or --rle');
+      if (!opts.out && !opts.rle) throw usage('nothing to write: give -o mask.png and/or --rle');
+      if (opts.out === '-' && opts.rle) throw usage('-o - and --rle both write to standard output: give one');
+      const source = text === '-' ? readBytes('-').toString('utf8') : text;
+      const { mask, warnings } = text2mask(source, opts.size, maxPixels());
+      for (const w of warnings) warn(w);
       if (opts.out) writeMaskPng(opts.out, mask);
       if (opts.rle) console.log(JSON.stringify(rle.encode(mask)));
     });
@@ -156,10 +196,19 @@ export function program(): Command {
       '\nExample:\n  seglang overlay --image photo.jpg --text "[[[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]]]" -o out.png',
     )
     .action((opts) => {
-      if (!opts.mask === !opts.text)
-        throw new CommanderError(2, 'seglang.usage', 'error: give exactly one of --mask and --text');
-      const image = readImage(opts.image);
-      const mask = opts.mask ? readMask(opts.mask) : text2mask(opts.text, `${image.width}x${image.height}`);
+      if (!opts.mask === !opts.text) throw usage('give exactly one of --mask and --text');
+      const image = readImage(opts.image, maxPixels());
+      let mask: Mask;
+      if (opts.mask) mask = readMask(opts.mask, maxPixels());
+      else {
+        const r = text2mask(opts.text, `${image.width}x${image.height}`, maxPixels());
+        for (const w of r.warnings) warn(w);
+        mask = r.mask;
+      }
+      if (mask.width !== image.width || mask.height !== image.height)
+        throw new InputError(
+          `the mask is ${mask.width}x${mask.height}, the image ${image.width}x${image.height}`,
+        );
       writeRgbPng(opts.out, drawOverlay(image, mask));
     });
 
@@ -259,6 +308,7 @@ export function program(): Command {
         if (opts.batch) {
           const s = await runBatch(segmenter, opts.batch, opts.out, {
             progress: opts.progress && process.stderr.isTTY === true,
+            maxPixels: maxPixels(),
           }).catch(asInputError);
           if (opts.json) console.log(JSON.stringify(s));
           else
@@ -308,8 +358,8 @@ export function program(): Command {
       '\nExample:\n  seglang samtok encode --model models/samtok --image dog.jpg --mask dog.png',
     )
     .action(async (opts) => {
-      const image = readImage(opts.image);
-      const mask = readMask(opts.mask);
+      const image = readImage(opts.image, maxPixels());
+      const mask = readMask(opts.mask, maxPixels());
       const tok = await openSamTok(opts.model);
       try {
         const { codes, words } = await tok.tokenize(image, mask).catch(asInputError);
@@ -333,12 +383,12 @@ export function program(): Command {
       '\nExample:\n  seglang samtok decode --model models/samtok --image dog.jpg --words "<|mt_start|><|mt_0012|><|mt_0303|><|mt_end|>" -o mask.png',
     )
     .action(async (opts) => {
-      const image = readImage(opts.image);
+      if (!opts.out && !opts.overlay && !opts.rle && !opts.json)
+        throw usage('nothing to write: give -o mask.png, --overlay, --rle or --json');
+      const image = readImage(opts.image, maxPixels());
       const tok = await openSamTok(opts.model);
       try {
         const mask = await tok.decode(image, opts.words).catch(asInputError);
-        if (!opts.out && !opts.overlay && !opts.rle && !opts.json)
-          throw new InputError('nothing to write: give -o mask.png, --overlay, --rle or --json');
         if (opts.out) writeMaskPng(opts.out, mask);
         if (opts.overlay) writeRgbPng(opts.overlay, drawOverlay(image, mask));
         const r = rle.encode(mask);
@@ -353,6 +403,11 @@ export function program(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const cli = program();
+  if (argv.length === 0) {
+    // No command: the help, and the exit code of a usage error.
+    process.stderr.write(cli.helpInformation());
+    return 2;
+  }
   try {
     await cli.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -368,9 +423,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const verbose = argv.includes('--verbose');
-    process.stderr.write(
-      `seglang: ${verbose && err instanceof Error ? err.stack : (err as Error).message}\n`,
-    );
+    // One line, whatever the message (some dependencies' messages span several).
+    const message = String((err as Error)?.message ?? err).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`seglang: ${verbose && err instanceof Error ? err.stack : message}\n`);
     return 1;
   }
 }

@@ -13,9 +13,14 @@ import {
   polygonsToMask,
   rle,
 } from '@seglang/contour';
-import { writeMaskPng } from '@seglang/contour/node';
-import { countTokens, epsilonForBudget, extractLocations, formatPolygons } from '@seglang/polygon-grammar';
-import { InputError, readMask, writeRgbPng } from './images';
+import {
+  countTokens,
+  epsilonForBudget,
+  extractLocations,
+  formatPolygons,
+  type Repair,
+} from '@seglang/polygon-grammar';
+import { DEFAULT_MAX_PIXELS, InputError, readMask, writeMaskPng, writeRgbPng } from './images';
 import { drawOverlay } from './overlay';
 
 const require = createRequire(import.meta.url);
@@ -45,36 +50,53 @@ export interface Mask2TextOptions {
   style?: 'python' | 'fixed';
   budget?: number;
   tokenizer?: string;
+  maxPixels?: number;
 }
 
-/** mask → SimpleSeg text (the `simpleseg` preset unless ε or a token budget is given). */
-export function mask2text(file: string, opts: Mask2TextOptions) {
-  const mask = readMask(file);
+/**
+ * mask → SimpleSeg text (the `simpleseg` preset unless ε or a token budget is given). `warning`
+ * says when the text does not fit the budget even at the largest ε tried.
+ */
+export function mask2text(file: string, opts: Mask2TextOptions, tokenizer?: Tokenizer) {
+  const mask = readMask(file, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
   let epsilon: number | undefined = opts.epsilon;
-  const tokenizer = opts.budget !== undefined || opts.tokenizer ? loadTokenizer(opts.tokenizer) : undefined;
+  const tok =
+    tokenizer ?? (opts.budget !== undefined || opts.tokenizer ? loadTokenizer(opts.tokenizer) : undefined);
   if (opts.budget !== undefined)
-    epsilon = epsilonForBudget(mask, tokenizer!, opts.budget, { boundary: opts.boundary, style: opts.style });
+    epsilon = epsilonForBudget(mask, tok!, opts.budget, { boundary: opts.boundary, style: opts.style });
   const polygons = maskToPolygons(mask, {
     preset: 'simpleseg',
     boundary: opts.boundary,
     epsilon: epsilon === undefined ? undefined : { normalized: epsilon },
   });
   const text = formatPolygons(polygons, { style: opts.style });
+  const tokens = tok ? countTokens(text, tok) : undefined;
+  const warning =
+    opts.budget !== undefined && tokens !== undefined && tokens > opts.budget
+      ? `${file}: ${tokens} tokens, over the budget of ${opts.budget} even at ε = ${epsilon}`
+      : undefined;
   return {
+    file,
     text,
     width: mask.width,
     height: mask.height,
     parts: polygons.length,
     vertices: polygons.reduce((n, p) => n + p.length, 0),
     epsilon: epsilon ?? null,
-    tokens: tokenizer ? countTokens(text, tokenizer) : undefined,
+    tokens,
+    ...(warning ? { warning } : {}),
   };
 }
 
-/** Polygons of every location in a text (tolerant); boxes become rectangles; points are skipped. */
-export function polygonsOfText(text: string): Point[][] {
+/**
+ * Polygons of every location in a text (tolerant); boxes become rectangles; points are skipped.
+ * `repairs` are what tolerant reading fixed (a truncated polygon, say), for a warning.
+ */
+export function polygonsOfText(text: string): { polygons: Point[][]; repairs: Repair[] } {
   const polygons: Point[][] = [];
-  for (const { location } of extractLocations(text)) {
+  const repairs: Repair[] = [];
+  for (const { location, repairs: fixed } of extractLocations(text)) {
+    repairs.push(...fixed);
     if (location.kind === 'polygon') polygons.push(location.points);
     else if (location.kind === 'polygons') polygons.push(...location.polygons);
     else if (location.kind === 'bbox') {
@@ -88,20 +110,37 @@ export function polygonsOfText(text: string): Point[][] {
     }
   }
   if (polygons.length === 0) throw new InputError('no polygon or box found in the text');
-  return polygons;
+  return { polygons, repairs };
 }
 
-export function parseSize(size: string): [number, number] {
-  const m = /^(\d+)x(\d+)$/.exec(size ?? '');
+export function parseSize(size: string, maxPixels = DEFAULT_MAX_PIXELS): [number, number] {
+  const m = /^(\d{1,9})x(\d{1,9})$/.exec(size ?? '');
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
     throw new InputError(`--size must be WIDTHxHEIGHT, e.g. 640x480, got ${JSON.stringify(size)}`);
-  return [Number(m[1]), Number(m[2])];
+  const [w, h] = [Number(m[1]), Number(m[2])];
+  if (w * h > maxPixels)
+    throw new InputError(`--size ${size} is ${w * h} pixels, more than --max-pixels ${maxPixels}`);
+  return [w, h];
 }
 
-/** SimpleSeg text → mask, rasterised with the COCO rule (union of the parts). */
-export function text2mask(text: string, size: string): Mask {
-  const [w, h] = parseSize(size);
-  return polygonsToMask(polygonsOfText(text), w, h, { normalized: true });
+/**
+ * SimpleSeg text → mask, rasterised with the COCO rule (union of the parts); `warnings` name what
+ * tolerant reading repaired (a truncated answer loses its last, unfinished point).
+ */
+export function text2mask(
+  text: string,
+  size: string,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): { mask: Mask; warnings: string[] } {
+  const [w, h] = parseSize(size, maxPixels);
+  const { polygons, repairs } = polygonsOfText(text);
+  const warnings = [...new Set(repairs.map((r) => r.kind))].map(
+    (kind) => `the text needed a repair: ${kind} (at offset ${repairs.find((r) => r.kind === kind)?.offset})`,
+  );
+  const mask = polygonsToMask(polygons, w, h, { normalized: true });
+  if (maskArea(mask) === 0)
+    warnings.push(`the polygons cover no pixel of a ${w}x${h} image: the mask is empty`);
+  return { mask, warnings };
 }
 
 export const SAMPLES = join(here, '..', 'samples', 'masks');

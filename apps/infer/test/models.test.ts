@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskArea, polygonsToMask, rle } from '@seglang/contour';
-import { readMaskPng } from '@seglang/contour/node';
+import { encodeMaskPng, readMaskPng } from '@seglang/contour/node';
 import { extractLocations } from '@seglang/polygon-grammar';
 import { ResidualQuantizer, writeSafetensors } from '@seglang/rq-tokenizer';
 import { SamTok } from '@seglang/sam-encoder';
@@ -482,6 +482,24 @@ describe('segment', () => {
     expect(resumed.map((l) => l.id)).toEqual(['a', 'b', 'gone', '4']);
     expect(resumed.slice(0, 2)).toEqual(lines.slice(0, 2));
 
+    // The failed job's image appears: the next run does that job only, and its error line goes.
+    writePng(join(d, 'missing.png'), 20, 20, 4);
+    requests.length = 0;
+    const fixed = await batch('--json');
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.out)).toEqual({ jobs: 4, skipped: 3, done: 1, failed: 0 });
+    expect(requests.map((q) => q.text)).toEqual(['third']);
+    const after = readFileSync(results, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(after.map((l) => [l.id, l.error])).toEqual([
+      ['a', undefined],
+      ['b', undefined],
+      ['4', undefined],
+      ['gone', undefined],
+    ]);
+
     // A finished batch has nothing left to do.
     requests.length = 0;
     writeFileSync(
@@ -541,7 +559,7 @@ describe('bad input: exit 1 with one line naming what and where; usage errors ex
     expect(bad.err).toMatch(/^seglang: expected exactly one mask in the text, found 0\n$/);
 
     const small = join(tmp(), 'small.png');
-    writePng(small, 10, 10, 0);
+    writeFileSync(small, encodeMaskPng({ width: 10, height: 10, data: new Uint8Array(100).fill(1) }));
     const wrong = await run('samtok', 'encode', '--model', samtok, '--image', image, '--mask', small);
     expect(wrong.code).toBe(1);
     expect(wrong.err).toBe('seglang: mask is 10×10 but the image is 96×72\n');
