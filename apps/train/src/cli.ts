@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MAX_PIXELS } from '@seglang/contour/node';
+import { MAX_LEVELS } from '@seglang/rq-tokenizer';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import sharp from 'sharp';
@@ -18,16 +21,85 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
+const positive =
+  (name: string, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(
+        `${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`,
+      );
+    return n;
+  };
+
+/** Each entry a number: Number('') is 0, so an empty list or entry would silently mean ε = 0. */
+const epsilonList = (v: string) => {
+  const list = v.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
+  if (list.some((e) => !Number.isFinite(e) || e < 0))
+    throw new InvalidArgumentError('--epsilons must be a comma-separated list of non-negative numbers');
+  return list;
+};
+
+const tasks = (v: string) => {
+  try {
+    return parseTasks(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('--port must be an integer from 0 to 65535');
+  return n;
+};
+
+const unit = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n <= 1))
+    throw new InvalidArgumentError(`${name} must be a number from 0 to 1`);
+  return n;
+};
+
 const number = (name: string) => (v: string) => {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
   return n;
 };
 
+/** Whether a path names an existing folder (false for anything unreadable: the write reports it). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a file whole or not at all (a temporary file beside it, renamed when complete), making its folder. */
 const write = (file: string, data: string | Uint8Array) => {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, data);
+  if (isFolder(file)) throw new InputError(`cannot write ${file}: it is a folder`);
+  const tmp = join(dirname(file), `.${Date.now().toString(36)}-${process.pid}.tmp`);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (err) {
+    throw new InputError(
+      `cannot write ${file}: cannot make its folder ${dirname(file)} (${(err as NodeJS.ErrnoException).code})`,
+    );
+  }
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new InputError(
+      `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
 };
+
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /**
  * A progress bar on stderr for long work (only on a terminal, so pipes and logs stay clean).
@@ -60,6 +132,7 @@ function progressBar(
 
 const cli = new Command('seglang-train')
   .description('Everything around the training engines that is specific to pixel perception.')
+  .version(VERSION, '-V, --version')
   .option('--verbose', 'print stack traces on errors')
   .exitOverride();
 
@@ -67,22 +140,22 @@ cli
   .command('reward-server')
   .description('serve SimpleSeg and SAMTok rewards over HTTP: POST /reward, GET /health')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--port <port>', 'port', int('--port'), 8000)
-  .option('--body-limit <bytes>', 'largest request body', int('--body-limit'), 32 * 1024 * 1024)
+  .option('--port <port>', 'port (0: any free one)', port, 8000)
+  .option('--body-limit <bytes>', 'largest request body', positive('--body-limit'), 32 * 1024 * 1024)
   .option(
     '--max-pending <n>',
     'requests being scored or queued beyond this get 503 with Retry-After',
-    int('--max-pending'),
+    positive('--max-pending'),
     64,
   )
-  .option('--workers <n>', 'scoring threads (default: one a core)', int('--workers'))
+  .option('--workers <n>', 'scoring threads (default: one a core)', positive('--workers'))
   .option(
     '--request-timeout <ms>',
     'a request (headers and body) must arrive within this, else 408',
-    int('--request-timeout'),
+    positive('--request-timeout'),
     30_000,
   )
-  .option('--tau <t>', 'IoU threshold of the SimpleSeg reward', number('--tau'), 0.5)
+  .option('--tau <t>', 'IoU threshold of the SimpleSeg reward', unit('--tau'), 0.5)
   .addHelpText(
     'after',
     '\nExample:\n  seglang-train reward-server --port 8000\n  curl -s localhost:8000/health',
@@ -111,14 +184,14 @@ cli
     'embeddings (.npy or .safetensors, [n, dim]) → a trained residual codebook (safetensors) + a utilisation report',
   )
   .requiredOption('-o, --out <file>', 'codebook.safetensors to write')
-  .option('--levels <n>', 'quantiser levels', int('--levels'), 2)
-  .option('--size <n>', 'codes per level', int('--size'), 256)
+  .option('--levels <n>', 'quantiser levels', positive('--levels', MAX_LEVELS), 2)
+  .option('--size <n>', 'codes per level', positive('--size'), 256)
   .addOption(
     new Option('--method <m>', 'k-means level by level, or SAMTok-style EMA')
       .choices(['kmeans', 'ema'])
       .default('kmeans'),
   )
-  .option('--iterations <n>', 'Lloyd iterations (kmeans) or update steps (ema)', int('--iterations'))
+  .option('--iterations <n>', 'Lloyd iterations (kmeans) or update steps (ema)', positive('--iterations'))
   .option('--seed <n>', 'random seed', int('--seed'), 0)
   .option('--tensor <name>', 'the tensor to read from a safetensors file with several')
   .option('--report <file>', 'also write the report as JSON')
@@ -154,10 +227,10 @@ cli
   .description(
     'simplification ε → mean tokens per mask and oracle round-trip IoU (SimpleSeg Fig. 4), as CSV and a PNG plot',
   )
-  .option(
-    '--epsilons <list>',
-    'comma-separated ε values (fractions of the contour perimeter)',
-    DEFAULT_EPSILONS.join(','),
+  .addOption(
+    new Option('--epsilons <list>', 'comma-separated ε values (fractions of the contour perimeter)')
+      .argParser(epsilonList)
+      .default(DEFAULT_EPSILONS, DEFAULT_EPSILONS.join(',')),
   )
   .option('--tokenizer <dir>', 'folder with tokenizer.json and tokenizer_config.json (default: Qwen3)')
   .addOption(
@@ -165,25 +238,23 @@ cli
       .choices(['pixel-centres', 'pixel-edges'])
       .default('pixel-centres'),
   )
-  .option('--limit <n>', 'at most n masks', int('--limit'))
+  .option('--limit <n>', 'at most n masks', positive('--limit'))
   .option('--csv <file>', 'CSV to write', 'sweep-epsilon.csv')
   .option('--plot <file>', 'PNG plot to write', 'sweep-epsilon.png')
+  .option(
+    '--max-pixels <n>',
+    'refuse mask PNGs larger than this, before decoding them',
+    positive('--max-pixels'),
+    DEFAULT_MAX_PIXELS,
+  )
   .option('--json', 'print the rows as JSON')
   .addHelpText(
     'after',
     '\nExamples:\n  seglang-train sweep-epsilon masks/ --csv sweep.csv --plot sweep.png\n  seglang-train sweep-epsilon instances_val2017.json --limit 500',
   )
   .action(async (paths: string[], opts) => {
-    // Each entry a number: Number('') is 0, so an empty list or entry would silently mean ε = 0.
-    const parts = String(opts.epsilons)
-      .split(',')
-      .map((s) => s.trim());
-    const epsilons = parts.map((s) => (s === '' ? Number.NaN : Number(s)));
-    if (epsilons.some((e) => !Number.isFinite(e) || e < 0))
-      throw new InputError(
-        `--epsilons must be a comma-separated list of non-negative numbers, got ${JSON.stringify(opts.epsilons)}`,
-      );
-    const masks = readMasks(paths, opts.limit);
+    const epsilons: number[] = opts.epsilons;
+    const masks = readMasks(paths, opts.limit, opts.maxPixels);
     const bar = progressBar('sweep-epsilon', 'masks × ε');
     let rows: ReturnType<typeof sweepEpsilon>;
     try {
@@ -219,6 +290,12 @@ cli
       .choices(['reference', 'strict', 'tolerant'])
       .default('reference'),
   )
+  .option(
+    '--max-pixels <n>',
+    'refuse samples larger than this (each is rasterised whole)',
+    positive('--max-pixels'),
+    DEFAULT_MAX_PIXELS,
+  )
   .option('--json', 'print the tables as JSON')
   .addHelpText(
     'after',
@@ -230,7 +307,7 @@ cli
       parseRecords(dec.decode(readBytes(annFile)), annFile),
       parseRecords(dec.decode(readBytes(predFile)), predFile),
       annFile,
-      { decoder: opts.decoder },
+      { decoder: opts.decoder, predictionsFile: predFile, maxPixels: opts.maxPixels },
     );
     if (opts.out) {
       write(`${opts.out}.md`, `${toMarkdown(tables)}\n`);
@@ -259,24 +336,28 @@ cli
       'one JSON array or one record a line (default: json for qwen-vl and simpleseg, jsonl otherwise)',
     ).choices(['json', 'jsonl']),
   )
-  .option('--tasks <mix>', 'task weights, e.g. text2mask=0.6,point2mask=0.2,bbox2mask=0.2', 'text2mask=1')
+  .addOption(
+    new Option('--tasks <mix>', 'task weights, e.g. text2mask=0.6,point2mask=0.2,bbox2mask=0.2')
+      .argParser(tasks)
+      .default(parseTasks('text2mask=1'), 'text2mask=1'),
+  )
   .option(
     '--epsilon <e>',
     'simplification ε in normalised units (default: the simpleseg preset)',
     number('--epsilon'),
   )
-  .option('--budget <n>', 'choose ε per mask so the polygon text fits n tokens', int('--budget'))
+  .option('--budget <n>', 'choose ε per mask so the polygon text fits n tokens', positive('--budget'))
   .option('--tokenizer <dir>', 'tokenizer for --budget (default: Qwen3)')
   .option(
     '--samtok-codes <file>',
     'SAMTok codes per annotation (JSONL {"ann_id", "codes"}): answers become mask words',
   )
-  .option('--codebook-size <n>', 'codes per SAMTok level', int('--codebook-size'), 256)
+  .option('--codebook-size <n>', 'codes per SAMTok level', positive('--codebook-size'), 256)
   .option('--seed <n>', 'seed of every random choice', int('--seed'), 0)
   .option(
     '--visits <n>',
     'examples per (annotation, expression); default 2 for --format simpleseg, else 1',
-    int('--visits'),
+    positive('--visits'),
   )
   .option('--splits <list>', 'only these REFER splits, e.g. train,val')
   .option('--split <name>', 'split name without --refs', 'train')
@@ -302,7 +383,7 @@ cli
       checkImages: opts.images ? opts.checkImages : false,
       format: opts.format,
       container: opts.container,
-      tasks: parseTasks(opts.tasks),
+      tasks: opts.tasks,
       epsilon: opts.epsilon,
       budget: opts.budget,
       tokenizer: opts.budget !== undefined ? loadTokenizer(opts.tokenizer) : undefined,
@@ -335,15 +416,22 @@ cli
     }
   });
 
-cli.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CommanderError) {
-    process.exitCode =
-      err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0
-        ? 0
-        : 2;
-    return;
-  }
-  const verbose = process.argv.includes('--verbose');
-  process.stderr.write(`seglang-train: ${verbose ? (err as Error).stack : (err as Error).message}\n`);
-  process.exitCode = 1;
-});
+if (process.argv.length <= 2) {
+  // No command: the help, and the exit code of a usage error.
+  process.stderr.write(cli.helpInformation());
+  process.exitCode = 2;
+} else
+  cli.parseAsync(process.argv).catch((err: unknown) => {
+    if (err instanceof CommanderError) {
+      process.exitCode =
+        err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0
+          ? 0
+          : 2;
+      return;
+    }
+    const verbose = process.argv.includes('--verbose');
+    // One line, whatever the message (some dependencies' messages span several).
+    const message = String((err as Error)?.message ?? err).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`seglang-train: ${verbose ? (err as Error).stack : message}\n`);
+    process.exitCode = 1;
+  });

@@ -38,11 +38,20 @@ class DepthGuard {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  private started = false;
   constructor(private readonly file: string) {}
-  /** @throws InputError past {@link MAX_JSON_DEPTH}, naming the byte. */
+  /** @throws InputError past {@link MAX_JSON_DEPTH}, or when the top level is not an object, naming the byte. */
   check(chunk: Uint8Array, offset: number): void {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
+      if (!this.started) {
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+        if (c !== 0x7b)
+          throw new InputError(
+            `${this.file}: not a COCO instances file (its top level must be an object with "images" and "annotations", byte ${offset + i} is not "{")`,
+          );
+        this.started = true;
+      }
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === 0x5c) this.escaped = true;

@@ -23,7 +23,13 @@ export interface Embeddings {
  */
 export function readEmbeddings(bytes: Uint8Array, file: string, tensor?: string): Embeddings {
   try {
-    if (file.endsWith('.npy')) return fromTensor(readNpy(bytes), file);
+    if (file.endsWith('.npy')) {
+      if (tensor !== undefined)
+        throw new InputError(
+          `${file}: --tensor names a tensor of a .safetensors file; a .npy file holds one array`,
+        );
+      return fromTensor(readNpy(bytes), file);
+    }
     if (file.endsWith('.safetensors')) {
       const all = readSafetensors(bytes);
       const name = tensor ?? (all.size === 1 ? [...all.keys()][0] : undefined);

@@ -1,4 +1,5 @@
 import { type CocoRle, ContourError, countsToString, rle } from '@seglang/contour';
+import { DEFAULT_MAX_PIXELS } from '@seglang/contour/node';
 import { answerRuns, DECODE_MODES, type DecodeMode, decodeAnswer } from '@seglang/polygon-grammar';
 import { ReferringSegmentationMeter, recAccuracy } from '@seglang/rewards';
 import { InputError } from './errors';
@@ -71,30 +72,44 @@ export function parseRecords(text: string, file: string): unknown[] {
   return out;
 }
 
-function checkAnnotation(a: unknown, i: number, file: string): EvalAnnotation {
+function checkAnnotation(a: unknown, i: number, file: string, maxPixels: number): EvalAnnotation {
   const r = a as EvalAnnotation;
   const where = `${file}: record ${i + 1}`;
   if (!r || typeof r !== 'object' || (typeof r.id !== 'string' && typeof r.id !== 'number'))
     throw new InputError(`${where}: needs an "id"`);
   if (!Number.isInteger(r.width) || !Number.isInteger(r.height) || r.width < 1 || r.height < 1)
     throw new InputError(`${where} (id ${r.id}): width and height must be positive integers`);
+  if (r.width * r.height > maxPixels)
+    throw new InputError(
+      `${where} (id ${r.id}): ${r.width}x${r.height} = ${r.width * r.height} pixels, more than --max-pixels ${maxPixels}`,
+    );
   if (!Array.isArray(r.masks))
     throw new InputError(`${where} (id ${r.id}): "masks" must be an array (empty: no target)`);
+  r.masks.forEach((m, k) => {
+    const flat = Array.isArray(m) && m.every((v) => typeof v === 'number');
+    const coco = !Array.isArray(m) && m !== null && typeof m === 'object';
+    if (!flat && !coco)
+      throw new InputError(
+        `${where} (id ${r.id}): masks[${k}] must be a COCO RLE or a flat [x1, y1, x2, y2, …] polygon`,
+      );
+  });
   return r;
 }
 
-function targetRle(a: EvalAnnotation): CocoRle | null {
+function targetRle(a: EvalAnnotation, where: string): CocoRle | null {
   if (a.masks.length === 0) return null;
   try {
     const parts = a.masks.map((m) => (Array.isArray(m) ? rle.fromPolygon(m, a.height, a.width) : m));
-    for (const p of parts)
+    parts.forEach((p, k) => {
+      rle.area(p); // validates it, naming what is wrong
       if (p.size[0] !== a.height || p.size[1] !== a.width)
         throw new InputError(
-          `id ${a.id}: a mask is ${p.size[1]}×${p.size[0]}, the sample ${a.width}×${a.height}`,
+          `${where}: masks[${k}] is ${p.size[1]}x${p.size[0]}, the sample ${a.width}x${a.height}`,
         );
+    });
     return parts.length === 1 ? parts[0] : rle.merge(parts);
   } catch (e) {
-    if (e instanceof ContourError) throw new InputError(`id ${a.id}: ${e.message}`);
+    if (e instanceof ContourError) throw new InputError(`${where}: ${e.message}`);
     throw e;
   }
 }
@@ -102,6 +117,10 @@ function targetRle(a: EvalAnnotation): CocoRle | null {
 export interface EvaluateOptions {
   /** How answers are read (default `'reference'`: as the public SimpleSeg decoder reads them). */
   decoder?: DecodeMode;
+  /** The predictions' file name, for messages (default `'predictions'`). */
+  predictionsFile?: string;
+  /** Samples larger than this are refused (default {@link DEFAULT_MAX_PIXELS}). */
+  maxPixels?: number;
 }
 
 /**
@@ -122,13 +141,28 @@ export function evaluate(
     throw new InputError(
       `--decoder must be one of ${DECODE_MODES.join(', ')}, got ${JSON.stringify(decoder)}`,
     );
-  const annotations = annotationsIn.map((a, i) => checkAnnotation(a, i, file));
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const annotations = annotationsIn.map((a, i) => checkAnnotation(a, i, file, maxPixels));
+  const where = new Map<string, string>();
+  annotations.forEach((a, i) => {
+    const key = String(a.id);
+    const first = where.get(key);
+    if (first) throw new InputError(`${file}: record ${i + 1}: id ${a.id} is already used by ${first}`);
+    where.set(key, `record ${i + 1}`);
+  });
+  const predFile = opts.predictionsFile ?? 'predictions';
   const answers = new Map<string, string>();
+  const answeredAt = new Map<string, number>();
   predictionsIn.forEach((p, i) => {
     const r = p as EvalPrediction;
     if (!r || (typeof r.id !== 'string' && typeof r.id !== 'number') || typeof r.answer !== 'string')
-      throw new InputError(`predictions: record ${i + 1} needs "id" and a string "answer"`);
-    answers.set(String(r.id), r.answer);
+      throw new InputError(`${predFile}: record ${i + 1} needs "id" and a string "answer"`);
+    const key = String(r.id);
+    const first = answeredAt.get(key);
+    if (first !== undefined)
+      throw new InputError(`${predFile}: record ${i + 1}: id ${r.id} is already answered by record ${first}`);
+    answeredAt.set(key, i + 1);
+    answers.set(key, r.answer);
   });
   const splits = new Map<string, EvalAnnotation[]>();
   for (const a of annotations) {
@@ -136,8 +170,11 @@ export function evaluate(
     if (!splits.has(s)) splits.set(s, []);
     splits.get(s)!.push(a);
   }
-  const tables = [...splits].map(([split, list]) => table(split, list, answers, decoder));
-  if (splits.size > 1) tables.push(table('all', annotations, answers, decoder));
+  const targets = new Map(
+    annotations.map((a) => [a, targetRle(a, `${file}: ${where.get(String(a.id))} (id ${a.id})`)]),
+  );
+  const tables = [...splits].map(([split, list]) => table(split, list, answers, decoder, targets));
+  if (splits.size > 1) tables.push(table('all', annotations, answers, decoder, targets));
   return tables;
 }
 
@@ -149,6 +186,7 @@ function table(
   list: EvalAnnotation[],
   answers: Map<string, string>,
   decoder: DecodeMode,
+  gts: Map<EvalAnnotation, CocoRle | null>,
 ): SplitTable {
   const meter = new ReferringSegmentationMeter();
   const boxes: (number[] | null)[] = [];
@@ -168,7 +206,7 @@ function table(
       if (runs) pred = { size: [a.height, a.width], counts: countsToString(runs.counts) };
       else emptyAnswers++;
     }
-    const gt = targetRle(a);
+    const gt = gts.get(a) ?? null;
     meter.add(pred, gt);
     if (!gt) {
       noTarget++;

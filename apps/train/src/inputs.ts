@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ContourError, type Mask, rle } from '@seglang/contour';
-import { readMaskPng } from '@seglang/contour/node';
+import { DEFAULT_MAX_PIXELS, decodeMaskPng, pngSize } from '@seglang/contour/node';
 import { InputError } from './errors';
 
 const require = createRequire(import.meta.url);
@@ -42,15 +42,23 @@ interface CocoFile {
  * Masks from PNG files, folders of PNGs, or COCO instances JSON files (non-crowd annotations with
  * polygons or compressed RLE), up to `limit` in all.
  */
-export function readMasks(paths: string[], limit = Number.POSITIVE_INFINITY): Mask[] {
+export function readMasks(
+  paths: string[],
+  limit = Number.POSITIVE_INFINITY,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Mask[] {
   const out: Mask[] = [];
   const png = (f: string) => {
+    const bytes = readBytes(f);
+    const size = pngSize(bytes);
+    if (size && size[0] * size[1] > maxPixels)
+      throw new InputError(
+        `${f} is ${size[0]}x${size[1]} = ${size[0] * size[1]} pixels, more than --max-pixels ${maxPixels}`,
+      );
     try {
-      out.push(readMaskPng(f));
+      out.push(decodeMaskPng(bytes, { maxPixels, binary: true }));
     } catch (e) {
-      // readMaskPng's message names the file already.
-      const message = (e as Error).message;
-      throw new InputError(message.includes(f) ? message : `${f}: ${message}`);
+      throw new InputError(`${f}: ${(e as Error).message}`);
     }
   };
   for (const p of paths) {
@@ -75,9 +83,33 @@ export function readMasks(paths: string[], limit = Number.POSITIVE_INFINITY): Ma
       } catch (e) {
         throw new InputError(`${p}: not valid JSON: ${(e as Error).message}`);
       }
-      const sizes = new Map((coco.images ?? []).map((im) => [im.id, im]));
-      for (const a of coco.annotations ?? []) {
+      if (coco === null || typeof coco !== 'object' || Array.isArray(coco))
+        throw new InputError(`${p}: not a COCO instances file (an object with images and annotations)`);
+      const list = (v: unknown, name: string) => {
+        if (v !== undefined && !Array.isArray(v)) throw new InputError(`${p}: ${name} must be an array`);
+        return (v ?? []) as unknown[];
+      };
+      const sizes = new Map<number, { width: number; height: number }>();
+      list(coco.images, 'images').forEach((im, i) => {
+        const m = im as { id?: unknown; width?: unknown; height?: unknown } | null;
+        if (
+          !m ||
+          !Number.isSafeInteger(m.id) ||
+          !Number.isSafeInteger(m.width) ||
+          !Number.isSafeInteger(m.height)
+        )
+          throw new InputError(`${p}: images[${i}] needs integer id, width and height`);
+        if ((m.width as number) * (m.height as number) > maxPixels)
+          throw new InputError(
+            `${p}: images[${i}] is ${m.width}x${m.height}, more than --max-pixels ${maxPixels}`,
+          );
+        sizes.set(m.id as number, { width: m.width as number, height: m.height as number });
+      });
+      for (const [k, ann] of list(coco.annotations, 'annotations').entries()) {
         if (out.length >= limit) break;
+        if (ann === null || typeof ann !== 'object')
+          throw new InputError(`${p}: annotations[${k}] is not an object`);
+        const a = ann as NonNullable<CocoFile['annotations']>[number];
         if (a.iscrowd || !a.segmentation) continue;
         const im = sizes.get(a.image_id);
         if (!im) continue;
@@ -85,7 +117,7 @@ export function readMasks(paths: string[], limit = Number.POSITIVE_INFINITY): Ma
           const seg = a.segmentation;
           const r = Array.isArray(seg)
             ? rle.merge(seg.map((xy) => rle.fromPolygon(xy, im.height, im.width)))
-            : typeof seg.counts === 'string'
+            : typeof seg === 'object' && typeof seg.counts === 'string'
               ? { size: seg.size, counts: seg.counts }
               : null;
           if (r) out.push(rle.decode(r));

@@ -368,12 +368,14 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     // One pass when the images (and, without referring expressions, the categories) come before the
     // annotations, as in COCO's own files; otherwise index them first and stream the annotations again.
     let mode = 'undecided' as 'undecided' | 'process' | 'index';
+    let seen = 0;
     await streamCoco(
       o.instances,
       {
         image: (im) => images.set(im.id, im),
         category: (id, name) => categories.set(id, name),
         annotation: (index, a) => {
+          seen++;
           if (mode === 'undecided')
             mode = images.size > 0 && (refs || categories.size > 0) ? 'process' : 'index';
           if (mode === 'process') handle(index, a);
@@ -381,6 +383,10 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
       },
       o.onProgress,
     );
+    if (seen === 0)
+      throw new InputError(
+        `${o.instances} holds no annotations: a COCO instances file is an object with "images" and "annotations" arrays`,
+      );
     if (mode === 'index') await streamCoco(o.instances, { annotation: handle }, o.onProgress);
     // Referring records whose annotation is not in the instances file.
     if (refs)

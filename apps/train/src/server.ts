@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { simplesegReward } from '@seglang/rewards';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Piscina } from 'piscina';
 import { checkItem, type ItemResult, type RewardItem, type ScoringConfig } from './score';
@@ -78,6 +79,8 @@ export function buildRewardServer(opts: RewardServerOptions = {}): FastifyInstan
     ['bodyLimit', bodyLimit],
   ] as const)
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
+  // Bad reward options fail here, once, rather than in every worker.
+  simplesegReward(opts.simpleseg);
   const pool = new Piscina({
     filename: opts.workerFile ?? join(__dirname, 'score-worker.js'),
     minThreads: workers,

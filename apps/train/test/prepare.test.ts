@@ -603,9 +603,10 @@ describe('seglang-train prepare (the built CLI)', () => {
       [CLI, 'prepare', '--instances', F('instances.json'), '-o', tmp(), '--tasks', 'x=1'],
       { encoding: 'utf8' },
     );
-    expect(bad.status).toBe(1);
+    // A bad option value is a usage error (exit 2), named by commander.
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toBe(
-      'seglang-train: --tasks: unknown task "x"; tasks are text2point, text2bbox, text2mask, point2mask, bbox2mask, point2text, bbox2text, mask2text\n',
+      `error: option '--tasks <mix>' argument 'x=1' is invalid. --tasks: unknown task "x"; tasks are text2point, text2bbox, text2mask, point2mask, bbox2mask, point2text, bbox2text, mask2text\n`,
     );
     expect(spawnSync(process.execPath, [CLI, 'prepare', '-o', tmp()], { encoding: 'utf8' }).status).toBe(2);
   });
