@@ -14,6 +14,12 @@ export {
 export { polygonIou, polygonIouDetailed, polygonIouReward } from './polygon-iou';
 export { combineRewards, type RewardResult } from './result';
 export {
+  decodeRlGroundTruth,
+  encodeRlGroundTruth,
+  RL_GROUND_TRUTH_KINDS,
+  type RlGroundTruth,
+} from './rl-ground-truth';
+export {
   maskWordMatchReward,
   nonRepeatReward,
   noTargetReward,

@@ -31,6 +31,13 @@ function groundTruthWords(groundTruth: unknown): number[][] {
   return masks;
 }
 
+/** Checks a SAMTok ground-truth answer: non-empty text whose mask words read strictly. */
+export function checkSamtokGroundTruth(answer: unknown): void {
+  groundTruthWords(answer);
+  if ((answer as string).trim() === '')
+    throw new RewardError('INVALID_GROUND_TRUTH', 'the ground-truth answer text is empty');
+}
+
 /**
  * SAMTok's answer-matching reward: masks extracted strictly from both texts; both empty → 1;
  * TP = Σ over unique predicted masks of the best grade against the unique ground-truth masks

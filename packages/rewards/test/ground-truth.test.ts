@@ -4,10 +4,12 @@
  * prepared object is validated like any other; and the work is proportional to what a ground truth
  * holds, not to the image size it declares.
  */
-import { countsToString } from '@seglang/contour';
+import { countsToString, rle } from '@seglang/contour';
 import { formatMaskWords } from '@seglang/rq-tokenizer';
 import fc from 'fast-check';
 import {
+  decodeRlGroundTruth,
+  encodeRlGroundTruth,
   maskIouReward,
   maskWordMatchReward,
   noTargetReward,
@@ -152,4 +154,68 @@ test('a SAMTok ground truth must read strictly, and the no-target text cannot be
   );
   expect(() => samtokReward({ noTargetText: ' ' })).toThrow(RewardError);
   expect(noTargetReward('No target.').value).toBe(1);
+});
+
+describe('RL ground truths: one JSON string naming its kind', () => {
+  const mask = { width: 4, height: 3, data: Uint8Array.from([0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]) };
+  test('encode writes the fields in a fixed order, decode reads them back, checked', () => {
+    const r = rle.encode(mask);
+    const text = encodeRlGroundTruth({ kind: 'simpleseg', width: 4, height: 3, rle: r });
+    expect(text).toBe(
+      `{"kind":"simpleseg","width":4,"height":3,"rle":{"size":[3,4],"counts":${JSON.stringify(r.counts)}}}`,
+    );
+    expect(decodeRlGroundTruth(text)).toEqual({ kind: 'simpleseg', width: 4, height: 3, rle: r });
+    // An uncompressed RLE is written compressed.
+    const counts = [3, 2, 1, 2, 4];
+    expect(
+      decodeRlGroundTruth(
+        encodeRlGroundTruth({
+          kind: 'simpleseg',
+          width: 4,
+          height: 3,
+          rle: { size: [3, 4], counts } as never,
+        }),
+      ),
+    ).toEqual({
+      kind: 'simpleseg',
+      width: 4,
+      height: 3,
+      rle: r,
+    });
+    const words = `${formatMaskWords([12, 47])} and ${formatMaskWords([3, 9])}`;
+    expect(encodeRlGroundTruth({ kind: 'samtok', answer: words })).toBe(
+      JSON.stringify({ kind: 'samtok', answer: words }),
+    );
+    expect(decodeRlGroundTruth('{"kind":"samtok","answer":"No target."}')).toEqual({
+      kind: 'samtok',
+      answer: 'No target.',
+    });
+  });
+  test.each([
+    ['not JSON', '{kind', /must be JSON/],
+    ['no kind', '{"width": 4}', /kind must be "simpleseg" or "samtok", got undefined/],
+    ['an unknown kind', '{"kind": "sam2"}', /got "sam2"/],
+    ['an array', '[1]', /must be an object/],
+    [
+      'an RLE of another size',
+      '{"kind":"simpleseg","width":4,"height":3,"rle":{"size":[2,2],"counts":"04"}}',
+      /ground truth rle is 2x2 but width x height is 4x3/,
+    ],
+    [
+      'a corrupt RLE',
+      '{"kind":"simpleseg","width":4,"height":3,"rle":{"size":[3,4],"counts":"!!"}}',
+      /invalid character/,
+    ],
+    ['an empty answer', '{"kind":"samtok","answer":""}', /answer text is empty/],
+    ['an answer that is not text', '{"kind":"samtok","answer":5}', /must be the answer text/],
+    [
+      'cut-short mask words',
+      `{"kind":"samtok","answer":${JSON.stringify(formatMaskWords([12, 47]).slice(0, -10))}}`,
+      /do not read strictly/,
+    ],
+  ])('refused: %s', (_name, text, message) => {
+    expect(() => decodeRlGroundTruth(text)).toThrow(
+      expect.objectContaining({ code: 'INVALID_GROUND_TRUTH', message: expect.stringMatching(message) }),
+    );
+  });
 });
