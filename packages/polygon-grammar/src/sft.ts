@@ -145,6 +145,73 @@ export function sftRecord(format: SftFormat, example: SftExample): object {
   }
 }
 
+/** The RL engines whose dataset rows `seglang-train prepare --rl` writes. */
+export type RlEngine = 'verl' | 'easyr1';
+export const RL_ENGINES: readonly RlEngine[] = ['verl', 'easyr1'];
+
+/** One RL prompt: the question about an image, and the ground truth its rollouts are scored against. */
+export interface RlExample {
+  id: string;
+  /** The image path as the engine will open it. */
+  image: string;
+  question: string;
+  /** The ground truth as one JSON string naming its kind (`@seglang/rewards`' `encodeRlGroundTruth`). */
+  groundTruth: string;
+  /** verl's `data_source`, passed to the reward function (seglang's shim routes on the kind instead). */
+  dataSource: string;
+  split: string;
+  /** The row's number in its split (verl's `extra_info.index`). */
+  index: number;
+  /** The query task that made the question, e.g. `text2mask`. */
+  task: string;
+}
+
+function checkRlExample(example: unknown): asserts example is RlExample {
+  const e = example as Partial<RlExample> | null;
+  if (e === null || typeof e !== 'object')
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      'example must be an object { id, image, question, groundTruth, … }',
+    );
+  for (const k of ['id', 'image', 'question', 'groundTruth', 'dataSource', 'split', 'task'] as const)
+    if (typeof e[k] !== 'string')
+      throw new GrammarError('INVALID_ARGUMENT', `example.${k} must be a string, got ${typeof e[k]}`);
+  if (!Number.isSafeInteger(e.index) || (e.index as number) < 0)
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `example.index must be a non-negative integer, got ${String(e.index)}`,
+    );
+}
+
+/**
+ * One RL prompt as a dataset row of the engine:
+ * - verl (`verl/utils/dataset/rl_dataset.py`, `RLHFDataset`): `prompt` as chat messages whose
+ *   `<image>` placeholder `_build_messages` replaces with `images[i]` (`{"image": path}`, the dict
+ *   `qwen_vl_utils.fetch_image` opens), `data_source`, `ability`, `reward_model: {style: "rule",
+ *   ground_truth}` (what the reward managers pass as `ground_truth`) and `extra_info` (with `index`).
+ * - EasyR1 (`verl/utils/dataset.py`, `RLHFDataset` with `prompt_key=problem`, `answer_key=answer`,
+ *   `image_key=images`): `problem` holding `<image>`, `answer` (passed to the reward as
+ *   `ground_truth`), `images` as paths, and `id`.
+ */
+export function rlRecord(engine: RlEngine, example: RlExample): object {
+  if (!RL_ENGINES.includes(engine))
+    throw new GrammarError(
+      'INVALID_ARGUMENT',
+      `engine must be one of ${RL_ENGINES.join(', ')}, got ${JSON.stringify(engine)}`,
+    );
+  checkRlExample(example);
+  const { id, image, question, groundTruth, dataSource, split, index, task } = example;
+  if (engine === 'easyr1') return { problem: `<image>${question}`, answer: groundTruth, images: [image], id };
+  return {
+    data_source: dataSource,
+    prompt: [{ role: 'user', content: `<image>${question}` }],
+    images: [{ image }],
+    ability: 'segmentation',
+    reward_model: { style: 'rule', ground_truth: groundTruth },
+    extra_info: { split, index, id, task },
+  };
+}
+
 /**
  * A record as its writer lays it out, without a trailing newline: a JSONL line (`JSON.stringify`;
  * the SimpleSeg script's records as Python's `json.dumps`), or, with `container: 'json'`, an element of

@@ -8,7 +8,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleSeed, pythonJson, SFT_FORMATS, type SftExample, sftFile, sftRecord } from '../src';
+import {
+  exampleSeed,
+  pythonJson,
+  RL_ENGINES,
+  rlRecord,
+  SFT_FORMATS,
+  type SftExample,
+  sftFile,
+  sftRecord,
+} from '../src';
 import { rng } from './helpers';
 
 const hasPython = spawnSync('python3', ['-c', 'import json']).status === 0;
@@ -144,4 +153,39 @@ test('example seeds are stable and order-free', () => {
   expect(exampleSeed(0, 10, 0, 0, 0)).not.toBe(exampleSeed(0, 10, 0, 0, 1));
   expect(exampleSeed(1, 2 ** 40 + 3)).not.toBe(exampleSeed(1, 3));
   expect(() => exampleSeed(1.5)).toThrow(/safe integers/);
+});
+
+test('RL rows: verl and EasyR1 fields, exactly; bad examples are GrammarErrors naming the field', () => {
+  const example = {
+    id: '3_0_0',
+    image: '/data/coco/a.jpg',
+    question: 'Locate the polygon of the big dog.',
+    groundTruth: '{"kind":"samtok","answer":"No target."}',
+    dataSource: 'refcoco',
+    split: 'val',
+    index: 7,
+    task: 'text2mask',
+  };
+  expect(rlRecord('verl', example)).toEqual({
+    data_source: 'refcoco',
+    prompt: [{ role: 'user', content: '<image>Locate the polygon of the big dog.' }],
+    images: [{ image: '/data/coco/a.jpg' }],
+    ability: 'segmentation',
+    reward_model: { style: 'rule', ground_truth: '{"kind":"samtok","answer":"No target."}' },
+    extra_info: { split: 'val', index: 7, id: '3_0_0', task: 'text2mask' },
+  });
+  expect(rlRecord('easyr1', example)).toEqual({
+    problem: '<image>Locate the polygon of the big dog.',
+    answer: '{"kind":"samtok","answer":"No target."}',
+    images: ['/data/coco/a.jpg'],
+    id: '3_0_0',
+  });
+  expect(RL_ENGINES).toEqual(['verl', 'easyr1']);
+  expect(() => rlRecord('trl' as never, example)).toThrow(/engine must be one of verl, easyr1, got "trl"/);
+  expect(() => rlRecord('verl', { ...example, groundTruth: { kind: 'samtok' } as never })).toThrow(
+    /example\.groundTruth must be a string, got object/,
+  );
+  expect(() => rlRecord('verl', { ...example, index: -1 })).toThrow(
+    /example\.index must be a non-negative integer/,
+  );
 });
