@@ -42,7 +42,7 @@ const fmt = (p) => `[[${p.map(([x, y]) => `[${(x / W).toFixed(3)}, ${(y / H).toF
 function rollouts(n, seed) {
   const rand = rng(seed);
   const items = [];
-  for (let g = 0; items.length < n; g++) {
+  while (items.length < n) {
     const cx = 150 + 340 * rand();
     const cy = 120 + 240 * rand();
     const r = 40 + 80 * rand();

@@ -11,7 +11,7 @@ import { formatReport, readEmbeddings, trainCodebook } from './codebook.js';
 import { InputError } from './errors.js';
 import { evaluate, parseRecords, toCsv, toMarkdown } from './eval.js';
 import { loadTokenizer, readBytes, readMasks } from './inputs.js';
-import { parseTasks, prepare, SFT_FORMATS } from './prepare.js';
+import { parseTasks, prepare, RL_ENGINES, SFT_FORMATS } from './prepare.js';
 import { buildRewardServer } from './server.js';
 import { DEFAULT_EPSILONS, sweepCsv, sweepEpsilon, sweepSvg } from './sweep.js';
 
@@ -320,21 +320,30 @@ cli
 cli
   .command('prepare')
   .description(
-    'COCO instances (+ REFER referring expressions) → SFT data per split, for LLaMA-Factory, ms-swift, Qwen-VL or the SimpleSeg script’s format',
+    'COCO instances (+ REFER referring expressions) → SFT data per split, for LLaMA-Factory, ms-swift, Qwen-VL or the SimpleSeg script’s format, or RL datasets for verl and EasyR1',
   )
   .requiredOption('--instances <file>', 'COCO instances.json (streamed)')
   .option('--refs <file>', 'REFER refs(unc).p / refs(umd).p pickle, or the same records as JSON/JSONL')
-  .requiredOption('-o, --out <dir>', 'output folder: <split>.json or <split>.jsonl per split')
+  .requiredOption('-o, --out <dir>', 'output folder: <split>.json, .jsonl or .parquet per split')
   .option('--images <dir>', 'image folder: written as <dir>/<file_name>; missing files are skipped')
   .option('--no-check-images', 'do not check that image files exist')
   .addOption(
-    new Option('--format <f>', 'output convention').choices([...SFT_FORMATS]).default('llamafactory'),
+    new Option('--format <f>', 'SFT data convention (default: llamafactory)').choices([...SFT_FORMATS]),
   )
   .addOption(
     new Option(
+      '--rl <engine>',
+      'an RL dataset instead: prompts with a ground truth for the reward (mask-answer tasks only)',
+    )
+      .choices([...RL_ENGINES])
+      .conflicts('format'),
+  )
+  .option('--data-source <name>', "verl's data_source column (with --rl verl)", 'seglang')
+  .addOption(
+    new Option(
       '--container <c>',
-      'one JSON array or one record a line (default: json for qwen-vl and simpleseg, jsonl otherwise)',
-    ).choices(['json', 'jsonl']),
+      'one JSON array, one record a line, or Parquet (--rl only; its default). SFT default: json for qwen-vl and simpleseg, jsonl otherwise',
+    ).choices(['json', 'jsonl', 'parquet']),
   )
   .addOption(
     new Option('--tasks <mix>', 'task weights, e.g. text2mask=0.6,point2mask=0.2,bbox2mask=0.2')
@@ -369,7 +378,8 @@ cli
     '\nExamples:\n' +
       '  seglang-train prepare --instances refcoco/instances.json --refs "refcoco/refs(unc).p" --images coco/train2014 -o sft/refcoco\n' +
       '  seglang-train prepare --instances instances_train2017.json --images coco/train2017 -o sft/coco --tasks text2mask=0.6,point2mask=0.2,bbox2mask=0.2\n' +
-      '  seglang-train prepare --instances instances.json --refs refs.json -o sft/simpleseg --format simpleseg --seed 0',
+      '  seglang-train prepare --instances instances.json --refs refs.json -o sft/simpleseg --format simpleseg --seed 0\n' +
+      '  seglang-train prepare --instances refcoco/instances.json --refs "refcoco/refs(unc).p" --images coco/train2014 -o rl/refcoco --rl verl',
   )
   .action(async (opts) => {
     if (opts.epsilon !== undefined && !(opts.epsilon >= 0))
@@ -382,6 +392,8 @@ cli
       images: opts.images,
       checkImages: opts.images ? opts.checkImages : false,
       format: opts.format,
+      rl: opts.rl,
+      dataSource: opts.rl ? opts.dataSource : undefined,
       container: opts.container,
       tasks: opts.tasks,
       epsilon: opts.epsilon,

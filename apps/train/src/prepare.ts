@@ -21,6 +21,9 @@ import {
   exampleSeed,
   QUERY_TASKS,
   type QueryTask,
+  RL_ENGINES,
+  type RlEngine,
+  rlRecord,
   SFT_DEFAULT_CONTAINER,
   SFT_FORMATS,
   type SftContainer,
@@ -33,11 +36,19 @@ import {
   type TokenCounter,
   weakLabels,
 } from '@seglang/polygon-grammar';
+import { encodeRlGroundTruth } from '@seglang/rewards';
 import { formatMaskWords, RqError } from '@seglang/rq-tokenizer';
 import { type CocoAnnotation, type CocoImage, readRefs, streamCoco } from './coco';
 import { InputError } from './errors';
+import { writeRlParquet } from './parquet';
 
-export { SFT_FORMATS, type SftContainer, type SftFormat };
+export { RL_ENGINES, type RlEngine, SFT_FORMATS, type SftContainer, type SftFormat };
+
+/** How a split's records are laid out: an SFT container, or Parquet (RL datasets only). */
+export type PrepareContainer = SftContainer | 'parquet';
+
+/** The tasks an RL dataset can hold: those whose answer is a mask, which the rewards score. */
+export const RL_TASKS: readonly QueryTask[] = QUERY_TASKS.filter((t) => TASK_INPUTS[t][1] === 'mask');
 
 /** Why an annotation (or a referring record) produced no training example. */
 export type SkipReason =
@@ -69,8 +80,19 @@ export interface PrepareOptions {
   /** Check that each image file exists under `images` (default true when `images` is given). */
   checkImages?: boolean;
   format?: SftFormat;
-  /** One JSON array (`json`) or one record a line (`jsonl`); default: what the format's trainer reads. */
-  container?: SftContainer;
+  /**
+   * Write an RL dataset for this engine instead of SFT data: rows with the prompt and a ground truth
+   * for the reward (`rlRecord`; SimpleSeg ground truths are the annotation's mask as a COCO RLE, SAMTok
+   * ones the reference answer text). Only the mask-answer tasks ({@link RL_TASKS}).
+   */
+  rl?: RlEngine;
+  /** verl's `data_source` column (default `seglang`). */
+  dataSource?: string;
+  /**
+   * One JSON array (`json`), one record a line (`jsonl`) or, for RL datasets, Parquet (`parquet`, their
+   * default); default for SFT data: what the format's trainer reads.
+   */
+  container?: PrepareContainer;
   /** Task mix of the unified query interface (default text2mask only). */
   tasks?: TaskWeight[];
   /** Simplification ε in normalised units (default: the `simpleseg` preset, 0.001 × perimeter). */
@@ -214,11 +236,25 @@ function readCodes(file: string): Map<number, number[]> {
  * output is the same for the same inputs and options, and an interrupted run resumes where it stopped.
  */
 export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
+  const rl = o.rl;
+  if (rl !== undefined && !RL_ENGINES.includes(rl))
+    throw new InputError(`--rl must be one of ${RL_ENGINES.join(', ')}, got ${JSON.stringify(rl)}`);
+  if (rl !== undefined && o.format !== undefined)
+    throw new InputError('give --format (SFT data) or --rl, not both');
   const format = o.format ?? 'llamafactory';
   if (!SFT_FORMATS.includes(format))
     throw new InputError(`--format must be one of ${SFT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
   const tasks = o.tasks ?? [{ task: 'text2mask', weight: 1 }];
-  const visits = o.visits ?? (format === 'simpleseg' ? 2 : 1);
+  if (rl !== undefined)
+    for (const { task } of tasks)
+      if (!RL_TASKS.includes(task))
+        throw new InputError(
+          `--rl: ${task} answers with a ${TASK_INPUTS[task][1]}, which no reward scores; RL tasks are ${RL_TASKS.join(', ')}`,
+        );
+  const dataSource = o.dataSource ?? 'seglang';
+  if (typeof dataSource !== 'string' || dataSource === '')
+    throw new InputError('--data-source must be a non-empty string');
+  const visits = o.visits ?? (format === 'simpleseg' && rl === undefined ? 2 : 1);
   if (!Number.isInteger(visits) || visits < 1)
     throw new InputError(`--visits must be a positive integer, got ${visits}`);
   if (o.budget !== undefined && (!Number.isInteger(o.budget) || o.budget < 1))
@@ -226,9 +262,12 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   if (o.budget !== undefined && !o.tokenizer) throw new InputError('--budget needs a tokenizer');
   if (o.epsilon !== undefined && o.budget !== undefined)
     throw new InputError('give --epsilon or --budget, not both');
-  const container = o.container ?? SFT_DEFAULT_CONTAINER[format];
-  if (container !== 'json' && container !== 'jsonl')
-    throw new InputError(`--container must be json or jsonl, got ${JSON.stringify(container)}`);
+  const container: PrepareContainer = o.container ?? (rl ? 'parquet' : SFT_DEFAULT_CONTAINER[format]);
+  const containers: PrepareContainer[] = rl ? ['parquet', 'json', 'jsonl'] : ['json', 'jsonl'];
+  if (!containers.includes(container))
+    throw new InputError(
+      `--container must be ${containers.join(', ')}${rl ? '' : ' (parquet is for --rl datasets)'}, got ${JSON.stringify(container)}`,
+    );
   const needsWeakLabels = tasks.some((t) => TASK_INPUTS[t.task].some((k) => k === 'point' || k === 'bbox'));
   const seed = o.seed ?? 0;
   const codebookSize = o.codebookSize ?? 256;
@@ -246,7 +285,8 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
         codes: o.samtokCodes ? stamp(o.samtokCodes) : null,
         images: o.images ?? null,
         checkImages,
-        format,
+        format: rl ? `rl:${rl}` : format,
+        dataSource: rl ? dataSource : null,
         container,
         tasks,
         epsilon: o.epsilon ?? null,
@@ -404,7 +444,8 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
       .sort((a, b) => Number(a.split('\t')[1]) - Number(b.split('\t')[1]))
       .map(partPath);
     const file = join(o.out, `${split}.${container}`);
-    assemble(parts, file, format, container);
+    if (rl) assembleRl(parts, file, rl, container);
+    else assemble(parts, file, format, container as SftContainer);
     report.files[split] = file;
   }
   checkpoint(done, true);
@@ -450,6 +491,16 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     // The box and point of the point/box tasks, once per annotation rather than per example, and
     // only when a task asks for them (the pole of inaccessibility is not free).
     const { bbox, point } = needsWeakLabels ? weakLabels(polygons) : { bbox: undefined, point: undefined };
+    // The reward's ground truth: the annotation's own mask (not its simplified polygons), once.
+    const maskTruth =
+      rl && !maskText
+        ? encodeRlGroundTruth({
+            kind: 'simpleseg',
+            width: im.width,
+            height: im.height,
+            rle: rle.encode(mask),
+          })
+        : undefined;
     const groups = refsOf ?? [
       { ref_id: a.id, split: o.split ?? 'train', sentences: [categories.get(a.category_id ?? -1) ?? ''] },
     ];
@@ -468,15 +519,28 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
             { text, polygons, ...(bbox ? { bbox, point } : {}), ...(maskText ? { maskText } : {}) },
             { tasks: [task], seed: seedOf },
           );
-          const record = sftRecord(format, {
-            id: `${g.ref_id}_${si}_${v}`,
-            image: imagePath,
-            question: q.question,
-            answer: q.answer,
-          });
+          const id = `${g.ref_id}_${si}_${v}`;
+          const index = report.records[g.split] ?? 0;
+          const line = rl
+            ? JSON.stringify(
+                rlRecord(rl, {
+                  id,
+                  image: imagePath,
+                  question: q.question,
+                  groundTruth: maskTruth ?? encodeRlGroundTruth({ kind: 'samtok', answer: q.answer }),
+                  dataSource,
+                  split: g.split,
+                  index,
+                  task,
+                }),
+              )
+            : sftText(
+                format,
+                sftRecord(format, { id, image: imagePath, question: q.question, answer: q.answer }),
+              );
           const { fd, key } = partOf(g.split, v);
-          bytes[key] += writeSync(fd, `${sftText(format, record)}\n`, bytes[key]);
-          report.records[g.split] = (report.records[g.split] ?? 0) + 1;
+          bytes[key] += writeSync(fd, `${line}\n`, bytes[key]);
+          report.records[g.split] = index + 1;
         }
       });
     }
@@ -504,6 +568,22 @@ function assemble(parts: string[], file: string, format: SftFormat, container: S
   } finally {
     closeSync(out);
   }
+  renameSync(tmp, file);
+}
+
+/**
+ * Writes an RL split's file from its part files: Parquet (written beside the target and renamed),
+ * or the rows as JSON lines or one JSON array, laid out as LLaMA-Factory's compact records.
+ */
+function assembleRl(parts: string[], file: string, engine: RlEngine, container: PrepareContainer): void {
+  if (container !== 'parquet') {
+    assemble(parts, file, 'llamafactory', container);
+    return;
+  }
+  const tmp = `${file}.tmp`;
+  writeRlParquet(tmp, engine, (emit) => {
+    for (const part of parts) forEachLine(part, (line) => emit(JSON.parse(line)));
+  });
   renameSync(tmp, file);
 }
 

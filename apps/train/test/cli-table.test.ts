@@ -26,7 +26,7 @@ const run = (args: string[]) => {
 /** A version 1.0 `.npy` file: the header dict padded to 64 bytes, then the raw data. */
 function npy(descr: string, shape: number[], data: Uint8Array): Buffer {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
   const head = Buffer.alloc(10);
   head.write('\x93NUMPY', 0, 'latin1');
   head[6] = 1;
