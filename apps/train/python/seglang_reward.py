@@ -24,6 +24,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+import warnings
 
 URL = os.environ.get("SEGLANG_REWARD_URL", "http://127.0.0.1:8000/reward")
 #: Attempts per request (connection errors, timeouts, 503), with exponential backoff and jitter.
@@ -92,10 +93,37 @@ def _post(items):
     raise SeglangRewardError(f"{URL}: no answer after {RETRIES} attempts")
 
 
+#: SAMTok rollouts in one call, none with a mask word though their ground truths have some, at
+#: and above which the shim warns that the engine probably stripped the words.
+STRIPPED_AFTER = 8
+_warned_stripped = False
+
+
+def _warn_if_stripped(items):
+    """Mask words added as special tokens are removed by the engines' decoding (verl and EasyR1 decode
+    responses with skip_special_tokens=True), and then every SAMTok reward is 0 without an error."""
+    global _warned_stripped
+    samtok = [x for x in items if x["kind"] == "samtok"]
+    if _warned_stripped or len(samtok) < STRIPPED_AFTER:
+        return
+    if any("<|mt_" in x["response"] for x in samtok) or not any("<|mt_" in x["ground_truth"] for x in samtok):
+        return
+    _warned_stripped = True
+    warnings.warn(
+        f"seglang: none of {len(samtok)} SAMTok responses holds a mask word (<|mt_...|>) though their ground "
+        "truths do. If the mask words were added as special tokens, the engine's skip_special_tokens=True "
+        "strips them before the reward and every SAMTok reward is 0: add them as non-special tokens "
+        "(seglang-train add-mask-words), or keep special tokens (EasyR1: worker.reward.skip_special_tokens=false).",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
 def score(items):
     """items: [{"kind", "response", "ground_truth"}] -> [{"value", "components", "reason"}], in order.
 
     Raises SeglangRewardError naming the first item the server could not score."""
+    _warn_if_stripped(items)
     results = []
     for start in range(0, len(items), CHUNK):
         chunk = _post(items[start : start + CHUNK])

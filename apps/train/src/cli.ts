@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_PIXELS } from '@seglang/contour/node';
 import { MAX_LEVELS } from '@seglang/rq-tokenizer';
 import { SingleBar } from 'cli-progress';
@@ -11,6 +11,7 @@ import { formatReport, readEmbeddings, trainCodebook } from './codebook.js';
 import { InputError } from './errors.js';
 import { evaluate, parseRecords, toCsv, toMarkdown } from './eval.js';
 import { loadTokenizer, readBytes, readMasks } from './inputs.js';
+import { addMaskWords, TOKENIZER_FILES } from './mask-words.js';
 import { parseTasks, prepare, RL_ENGINES, SFT_FORMATS } from './prepare.js';
 import { buildRewardServer } from './server.js';
 import { DEFAULT_EPSILONS, sweepCsv, sweepEpsilon, sweepSvg } from './sweep.js';
@@ -176,6 +177,63 @@ cli
         app.close().then(() => process.exit(0));
       });
     }
+  });
+
+cli
+  .command('add-mask-words <tokenizer-dir>')
+  .description(
+    "a tokenizer folder with SAMTok's mask words added as its reference adds them (non-special), for SFT and RL",
+  )
+  .requiredOption(
+    '-o, --out <dir>',
+    'the new tokenizer folder (tokenizer and processor files; weights are not copied)',
+  )
+  .option('--levels <n>', 'quantiser levels', positive('--levels', MAX_LEVELS), 2)
+  .option('--codebook-size <n>', 'codes per level', positive('--codebook-size'), 256)
+  .option(
+    '--pad-to-multiple <n>',
+    "pad the vocabulary with <|pad_extra_i|> tokens to a multiple of n, as SAMTok's script does (128)",
+    positive('--pad-to-multiple'),
+  )
+  .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    '\nExample:\n  seglang-train add-mask-words models/Qwen3-VL-4B-Instruct -o models/Qwen3-VL-4B-MT --pad-to-multiple 128',
+  )
+  .action((dir: string, opts) => {
+    if (resolve(dir) === resolve(opts.out))
+      throw new CommanderError(2, 'seglang.usage', 'error: -o must be another folder than the input');
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => TOKENIZER_FILES.test(n));
+    } catch (e) {
+      throw new InputError(
+        `cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+    const files = new Map(names.map((n) => [n, readBytes(join(dir, n))]));
+    const { files: out, report } = addMaskWords(files, {
+      levels: opts.levels,
+      codebookSize: opts.codebookSize,
+      padToMultiple: opts.padToMultiple,
+    });
+    for (const [name, data] of out) write(join(opts.out, name), data);
+    write(join(opts.out, 'mask_words.txt'), `${report.words.join('\n')}\n`);
+    if (report.madeNonSpecial.length > 0)
+      process.stderr.write(
+        `seglang-train: warning: ${report.madeNonSpecial.length} mask words were special tokens in ${dir}; they are non-special here (same ids). As special tokens, verl and EasyR1 (skip_special_tokens=True) strip them before the reward and every SAMTok reward is 0\n`,
+      );
+    if (opts.json) {
+      console.log(JSON.stringify({ ...report, words: report.words.length }));
+      return;
+    }
+    const lines = [
+      `added ${report.added} mask words (ids ${report.firstId}–${report.lastId}) as non-special tokens${report.padded ? `, and ${report.padded} padding tokens` : ''}; the vocabulary now has ${report.vocabSize} ids: resize the model's embeddings to it`,
+      `wrote ${[...out.keys(), 'mask_words.txt'].map((n) => join(opts.out, n)).join(', ')}`,
+      'LLaMA-Factory: put these files beside the weights (a copy of the model folder) and set resize_vocab: true',
+      'ms-swift: the same; its --new_special_tokens would add the words as special tokens',
+    ];
+    console.log(lines.join('\n'));
   });
 
 cli

@@ -157,3 +157,31 @@ except s.SeglangRewardError as e:
     expect(dead.out).toMatch(/unreachable after 2 attempts/);
   },
 );
+
+py('SAMTok responses with no mask word at all, where the ground truths have some: one warning, once', () => {
+  // What verl and EasyR1 hand over when mask words were added as special tokens: decoded with
+  // skip_special_tokens=True, the words are gone.
+  const r = python(`
+import warnings
+warnings.simplefilter("always")
+items = [{"response": "The dog is here.", "response_length": 5, "ground_truth": ${JSON.stringify(samtok)}}] * 8
+first = s.compute_score_batch(items)
+second = s.compute_score_batch(items)
+fewer = s.compute_score_batch(items[:7])
+print(json.dumps([r["overall"] for r in first + second + fewer]))`);
+  expect(JSON.parse(r.out)).toEqual(new Array(23).fill(0));
+  const warnings = r.err.split('\n').filter((l) => l.includes('RuntimeWarning'));
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(
+    /none of 8 SAMTok responses holds a mask word .* skip_special_tokens=True strips them before the reward .*seglang-train add-mask-words.*worker\.reward\.skip_special_tokens=false/,
+  );
+  // Responses with mask words, or too few rollouts to tell: no warning.
+  const quiet = python(`
+import warnings
+warnings.simplefilter("always")
+s.compute_score_batch([{"response": "<|mt_start|><|mt_0001|><|mt_0258|><|mt_end|>", "response_length": 4, "ground_truth": ${JSON.stringify(samtok)}}] + [{"response": "x", "response_length": 1, "ground_truth": ${JSON.stringify(samtok)}}] * 9)
+s.compute_score_batch([{"response": "x", "response_length": 1, "ground_truth": ${JSON.stringify(samtok)}}] * 7)
+print("ok")`);
+  expect(quiet.out).toBe('ok');
+  expect(quiet.err).toBe('');
+});
