@@ -12,6 +12,7 @@ import { InputError } from './errors.js';
 import { evaluate, parseRecords, toCsv, toMarkdown } from './eval.js';
 import { loadTokenizer, readBytes, readMasks } from './inputs.js';
 import { addMaskWords, TOKENIZER_FILES } from './mask-words.js';
+import { PREDICTION_FORMATS, readEvalInput } from './predictions.js';
 import { parseTasks, prepare, RL_ENGINES, SFT_FORMATS } from './prepare.js';
 import { buildRewardServer } from './server.js';
 import { DEFAULT_EPSILONS, sweepCsv, sweepEpsilon, sweepSvg } from './sweep.js';
@@ -335,9 +336,14 @@ cli
   });
 
 cli
-  .command('eval <predictions> <annotations>')
+  .command('eval <predictions> [annotations]')
   .description(
-    'model answers (JSONL: id, answer) + annotations (JSON/JSONL: id, split, width, height, masks, box?) → RES/REC/GRES tables per split',
+    'model answers → RES/REC/GRES tables per split: ours (id, answer), seglang segment --batch results, LLaMA-Factory generated_predictions.jsonl, verl and EasyR1 validation dumps',
+  )
+  .addOption(
+    new Option('--predictions-format <f>', 'where the predictions come from (default: told from the file)')
+      .choices(['auto', ...PREDICTION_FORMATS])
+      .default('auto'),
   )
   .option('--out <prefix>', 'write <prefix>.md, <prefix>.csv and <prefix>.json')
   .addOption(
@@ -357,16 +363,35 @@ cli
   .option('--json', 'print the tables as JSON')
   .addHelpText(
     'after',
-    '\nExample:\n  seglang-train eval predictions.jsonl refcoco_val.jsonl --out results/refcoco',
+    '\nAnnotations: JSON/JSONL records {id, split, width, height, masks, box?}, or the <split>.annotations.jsonl\n' +
+      'prepare writes beside a split. verl and EasyR1 dumps carry their ground truths and take none.\n' +
+      '\nExamples:\n' +
+      '  seglang-train eval predictions.jsonl refcoco_val.jsonl --out results/refcoco\n' +
+      '  seglang-train eval saves/generated_predictions.jsonl sft/refcoco/val.annotations.jsonl\n' +
+      '  seglang-train eval checkpoints/val_dumps/100.jsonl',
   )
-  .action((predFile: string, annFile: string, opts) => {
+  .action((predFile: string, annFile: string | undefined, opts) => {
     const dec = new TextDecoder();
-    const tables = evaluate(
-      parseRecords(dec.decode(readBytes(annFile)), annFile),
-      parseRecords(dec.decode(readBytes(predFile)), predFile),
-      annFile,
-      { decoder: opts.decoder, predictionsFile: predFile, maxPixels: opts.maxPixels },
+    const input = readEvalInput(
+      dec.decode(readBytes(predFile)),
+      predFile,
+      annFile === undefined ? undefined : parseRecords(dec.decode(readBytes(annFile)), annFile),
+      annFile ?? predFile,
+      opts.predictionsFormat,
     );
+    const tables = evaluate(input.annotations, input.predictions, annFile ?? predFile, {
+      decoder: opts.decoder,
+      predictionsFile: predFile,
+      maxPixels: opts.maxPixels,
+    });
+    if (input.notScored > 0)
+      process.stderr.write(
+        `seglang-train: note: ${input.notScored} records of tasks whose answer is not a mask are not scored\n`,
+      );
+    if (input.failedJobs > 0)
+      process.stderr.write(
+        `seglang-train: note: ${input.failedJobs} jobs failed (lines with an error) and count as missing\n`,
+      );
     if (opts.out) {
       write(`${opts.out}.md`, `${toMarkdown(tables)}\n`);
       write(`${opts.out}.csv`, `${toCsv(tables)}\n`);
@@ -428,6 +453,10 @@ cli
   )
   .option('--splits <list>', 'only these REFER splits, e.g. train,val')
   .option('--split <name>', 'split name without --refs', 'train')
+  .option(
+    '--index <splits>',
+    'splits that also get <split>.annotations.jsonl for eval: a list, all or none (default: all but train)',
+  )
   .option('--overwrite', 'start again instead of resuming')
   .option('--report <file>', 'also write the report as JSON')
   .option('--json', 'print the report as JSON')
@@ -463,6 +492,10 @@ cli
       visits: opts.visits,
       splits: opts.splits ? String(opts.splits).split(',') : undefined,
       split: opts.split,
+      index:
+        opts.index === undefined || opts.index === 'all' || opts.index === 'none'
+          ? opts.index
+          : String(opts.index).split(','),
       overwrite: opts.overwrite,
       onProgress: (read, total) => bar.update(Math.floor(read / 2 ** 20), Math.ceil(total / 2 ** 20)),
     }).finally(() => bar.stop());
@@ -470,7 +503,8 @@ cli
     if (opts.json) console.log(JSON.stringify(report));
     else {
       const lines = Object.entries(report.records).map(
-        ([s, n]) => `  ${s}: ${n} examples → ${report.files[s]}`,
+        ([s, n]) =>
+          `  ${s}: ${n} examples → ${report.files[s]}${report.indexes[s] ? ` (eval index ${report.indexes[s]})` : ''}`,
       );
       const skipped = Object.entries(report.skipped).map(
         ([r, v]) => `  ${r}: ${v?.count} (e.g. ${v?.examples.join(', ')})`,

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { ContourError, type Mask, maskToPolygons, type Point, rle } from '@seglang/contour';
+import { type CocoRle, ContourError, type Mask, maskToPolygons, type Point, rle } from '@seglang/contour';
 import {
   buildQueries,
   epsilonForBudget,
@@ -112,6 +112,13 @@ export interface PrepareOptions {
   splits?: string[];
   /** The split name without referring expressions (default `train`). */
   split?: string;
+  /**
+   * Splits that also get `<split>.annotations.jsonl`: per record, in the split file's order, the eval
+   * annotation (`id`, `image`, `task`, `width`, `height`, `masks` as COCO RLE, and the SFT `answer`),
+   * which `seglang-train eval` joins with a trainer's predictions. Default: every split but `train`;
+   * `'all'`, `'none'`, or a list. SFT data only.
+   */
+  index?: 'all' | 'none' | string[];
   /** Start again instead of resuming a run with the same options. */
   overwrite?: boolean;
   /** Called as the annotations stream in. */
@@ -132,14 +139,16 @@ export interface PrepareReport {
   /** Annotation index the run resumed from (0 for a fresh run). */
   resumedFrom: number;
   files: Record<string, string>;
+  /** The annotation index of each split that has one (`index`). */
+  indexes: Record<string, string>;
 }
 
 interface State {
-  version: 2;
+  version: 3;
   options: string;
   complete: boolean;
   annotationsDone: number;
-  /** Bytes written to each part file (one per split and visit), by part key. */
+  /** Bytes written to each part file (records and index lines, per split and visit), by part key. */
   bytes: Record<string, number>;
   report: PrepareReport;
 }
@@ -296,6 +305,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
         visits,
         splits: o.splits ?? null,
         split: o.split ?? 'train',
+        index: rl ? null : (o.index ?? null),
       }),
     )
     .digest('hex');
@@ -309,7 +319,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     } catch {
       throw new InputError(`${statePath} is corrupt; pass --overwrite to start again`);
     }
-    if (state.version !== 2 || state.options !== fingerprint)
+    if (state.version !== 3 || state.options !== fingerprint)
       throw new InputError(
         `${o.out} holds a run with other inputs or options; pass --overwrite to replace it, or use another --out`,
       );
@@ -352,6 +362,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     annotations: 0,
     resumedFrom: 0,
     files: {},
+    indexes: {},
   };
   report.resumedFrom = state?.annotationsDone ?? 0;
   const skip = (reason: SkipReason, id: number) => {
@@ -366,9 +377,13 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   // loop writes them) and in the container's layout.
   const fds = new Map<string, number>();
   const bytes: Record<string, number> = { ...(state?.bytes ?? {}) };
-  const partPath = (key: string) => join(o.out, `.${key.replace('\t', '.visit')}.part`);
-  const partOf = (split: string, visit: number) => {
-    const key = `${split}\t${visit}`;
+  // A part's key: split, visit and what it holds ('data', or 'index' lines of the annotation index).
+  const partPath = (key: string) => {
+    const [split, visit, kind] = key.split('\t');
+    return join(o.out, `.${split}.visit${visit}${kind === 'index' ? '.index' : ''}.part`);
+  };
+  const partOf = (split: string, visit: number, kind: 'data' | 'index' = 'data') => {
+    const key = `${split}\t${visit}\t${kind}`;
     let fd = fds.get(key);
     if (fd === undefined) {
       const path = partPath(key);
@@ -380,12 +395,16 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     return { fd, key };
   };
   for (const key of Object.keys(bytes)) {
-    const [split, visit] = key.split('\t');
-    partOf(split, Number(visit));
+    const [split, visit, kind] = key.split('\t');
+    partOf(split, Number(visit), kind as 'data' | 'index');
   }
+  const indexed = (split: string) =>
+    !rl &&
+    (o.index === 'all' ||
+      (Array.isArray(o.index) ? o.index.includes(split) : o.index !== 'none' && split !== 'train'));
 
   const checkpoint = (done: number, complete: boolean) => {
-    const next: State = { version: 2, options: fingerprint, complete, annotationsDone: done, bytes, report };
+    const next: State = { version: 3, options: fingerprint, complete, annotationsDone: done, bytes, report };
     writeFileSync(`${statePath}.tmp`, JSON.stringify(next));
     renameSync(`${statePath}.tmp`, statePath);
   };
@@ -439,14 +458,20 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   }
   const splits = [...new Set(Object.keys(bytes).map((k) => k.split('\t')[0]))];
   for (const split of splits) {
-    const parts = Object.keys(bytes)
-      .filter((k) => k.split('\t')[0] === split)
-      .sort((a, b) => Number(a.split('\t')[1]) - Number(b.split('\t')[1]))
-      .map(partPath);
+    const partsOf = (kind: string) =>
+      Object.keys(bytes)
+        .filter((k) => k.split('\t')[0] === split && k.split('\t')[2] === kind)
+        .sort((a, b) => Number(a.split('\t')[1]) - Number(b.split('\t')[1]))
+        .map(partPath);
     const file = join(o.out, `${split}.${container}`);
-    if (rl) assembleRl(parts, file, rl, container);
-    else assemble(parts, file, format, container as SftContainer);
+    if (rl) assembleRl(partsOf('data'), file, rl, container);
+    else assemble(partsOf('data'), file, format, container as SftContainer);
     report.files[split] = file;
+    if (indexed(split)) {
+      const index = join(o.out, `${split}.annotations.jsonl`);
+      assemble(partsOf('index'), index, 'llamafactory', 'jsonl');
+      report.indexes[split] = index;
+    }
   }
   checkpoint(done, true);
   for (const key of Object.keys(bytes)) rmSync(partPath(key), { force: true });
@@ -492,13 +517,14 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     // only when a task asks for them (the pole of inaccessibility is not free).
     const { bbox, point } = needsWeakLabels ? weakLabels(polygons) : { bbox: undefined, point: undefined };
     // The reward's ground truth: the annotation's own mask (not its simplified polygons), once.
+    let maskRle: CocoRle | undefined;
     const maskTruth =
       rl && !maskText
         ? encodeRlGroundTruth({
             kind: 'simpleseg',
             width: im.width,
             height: im.height,
-            rle: rle.encode(mask),
+            rle: (maskRle ??= rle.encode(mask)),
           })
         : undefined;
     const groups = refsOf ?? [
@@ -540,6 +566,21 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
               );
           const { fd, key } = partOf(g.split, v);
           bytes[key] += writeSync(fd, `${line}\n`, bytes[key]);
+          if (indexed(g.split)) {
+            // The eval annotation of this record, in the same order (visit by visit).
+            const entry = JSON.stringify({
+              id,
+              split: g.split,
+              image: imagePath,
+              task,
+              width: im.width,
+              height: im.height,
+              masks: [(maskRle ??= rle.encode(mask))],
+              answer: q.answer,
+            });
+            const part = partOf(g.split, v, 'index');
+            bytes[part.key] += writeSync(part.fd, `${entry}\n`, bytes[part.key]);
+          }
           report.records[g.split] = index + 1;
         }
       });
