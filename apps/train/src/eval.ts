@@ -18,10 +18,14 @@ export interface EvalAnnotation {
   box?: [number, number, number, number];
 }
 
-/** A model answer: SimpleSeg text with normalised polygons (every polygon in it is unioned). */
+/**
+ * A model answer: SimpleSeg text with normalised polygons (every polygon in it is unioned), or, with
+ * `mask`, the mask already made from it (a COCO RLE at the sample's size), scored as it is.
+ */
 export interface EvalPrediction {
   id: string | number;
   answer: string;
+  mask?: CocoRle;
 }
 
 export interface SplitTable {
@@ -151,7 +155,7 @@ export function evaluate(
     where.set(key, `record ${i + 1}`);
   });
   const predFile = opts.predictionsFile ?? 'predictions';
-  const answers = new Map<string, string>();
+  const answers = new Map<string, EvalPrediction>();
   const answeredAt = new Map<string, number>();
   predictionsIn.forEach((p, i) => {
     const r = p as EvalPrediction;
@@ -162,7 +166,7 @@ export function evaluate(
     if (first !== undefined)
       throw new InputError(`${predFile}: record ${i + 1}: id ${r.id} is already answered by record ${first}`);
     answeredAt.set(key, i + 1);
-    answers.set(key, r.answer);
+    answers.set(key, r);
   });
   const splits = new Map<string, EvalAnnotation[]>();
   for (const a of annotations) {
@@ -173,6 +177,21 @@ export function evaluate(
   const targets = new Map(
     annotations.map((a) => [a, targetRle(a, `${file}: ${where.get(String(a.id))} (id ${a.id})`)]),
   );
+  // Masks given with the answers, checked once against their samples.
+  for (const a of annotations) {
+    const mask = answers.get(String(a.id))?.mask;
+    if (mask === undefined) continue;
+    try {
+      rle.area(mask);
+    } catch (e) {
+      if (e instanceof ContourError) throw new InputError(`${predFile}: id ${a.id}: its mask: ${e.message}`);
+      throw e;
+    }
+    if (mask.size[0] !== a.height || mask.size[1] !== a.width)
+      throw new InputError(
+        `${predFile}: id ${a.id}: its mask is ${mask.size[1]}x${mask.size[0]}, the sample ${a.width}x${a.height}`,
+      );
+  }
   const tables = [...splits].map(([split, list]) => table(split, list, answers, decoder, targets));
   if (splits.size > 1) tables.push(table('all', annotations, answers, decoder, targets));
   return tables;
@@ -184,7 +203,7 @@ const corners = ([x, y, w, h]: number[]): [number, number, number, number] => [x
 function table(
   split: string,
   list: EvalAnnotation[],
-  answers: Map<string, string>,
+  answers: Map<string, EvalPrediction>,
   decoder: DecodeMode,
   gts: Map<EvalAnnotation, CocoRle | null>,
 ): SplitTable {
@@ -199,8 +218,11 @@ function table(
     const answer = answers.get(String(a.id));
     let pred: CocoRle | null = null;
     if (answer === undefined) missing++;
-    else {
-      const decoded = decodeAnswer(answer, { mode: decoder });
+    else if (answer.mask) {
+      pred = answer.mask;
+      if (rle.area(pred) === 0) emptyAnswers++;
+    } else {
+      const decoded = decodeAnswer(answer.answer, { mode: decoder });
       const { runs } = answerRuns(decoded, a.width, a.height);
       if (decoded.failure) decoderFailures++;
       if (runs) pred = { size: [a.height, a.width], counts: countsToString(runs.counts) };

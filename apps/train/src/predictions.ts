@@ -1,3 +1,4 @@
+import type { CocoRle } from '@seglang/contour';
 import { type QueryTask, TASK_INPUTS } from '@seglang/polygon-grammar';
 import { decodeRlGroundTruth, RewardError } from '@seglang/rewards';
 import { InputError } from './errors';
@@ -7,7 +8,8 @@ import { parseRecords } from './eval';
 /**
  * Where model answers come from:
  * - `seglang`: `{"id", "answer"}` lines;
- * - `segment`: `seglang segment --batch` results (`id`, `text`; a job with an `error` has no answer);
+ * - `segment`: `seglang segment --batch` results (`id`, `text`, and the mask it made as `rle`, scored as
+ *   it is: for SAMTok answers, the decoded mask words; a job with an `error` has no answer);
  * - `llamafactory`: LLaMA-Factory's `generated_predictions.jsonl` (`prompt`, `predict`, `label`), one
  *   line per example of the eval dataset in its order, joined by position with the annotation index
  *   `prepare` writes beside the split (each `label` must be that record's `answer`);
@@ -177,7 +179,9 @@ export function readEvalInput(
       }
       if (typeof r.text !== 'string')
         throw new InputError(`${predictionsFile}:${i + 1}: a result needs a string "text"`);
-      predictions.push({ id: r.id, answer: r.text });
+      // The mask segment made (for SAMTok answers, the decoded mask words) is scored as it is.
+      const mask = r.rle !== null && typeof r.rle === 'object' ? (r.rle as CocoRle) : undefined;
+      predictions.push({ id: r.id, answer: r.text, ...(mask ? { mask } : {}) });
     });
   } else predictions = records as unknown as EvalPrediction[];
   // Only the mask-answer tasks are scored; their predictions go with them.

@@ -114,8 +114,9 @@ export interface PrepareOptions {
   split?: string;
   /**
    * Splits that also get `<split>.annotations.jsonl`: per record, in the split file's order, the eval
-   * annotation (`id`, `image`, `task`, `width`, `height`, `masks` as COCO RLE, and the SFT `answer`),
-   * which `seglang-train eval` joins with a trainer's predictions. Default: every split but `train`;
+   * annotation (`id`, `image`, `prompt` (the referring text), `task`, `width`, `height`, `masks` as COCO
+   * RLE, and the SFT `answer`), which `seglang-train eval` joins with a trainer's predictions, and which
+   * `seglang segment --batch` reads as jobs. Default: every split but `train`;
    * `'all'`, `'none'`, or a list. SFT data only.
    */
   index?: 'all' | 'none' | string[];
@@ -572,6 +573,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
               id,
               split: g.split,
               image: imagePath,
+              prompt: text,
               task,
               width: im.width,
               height: im.height,

@@ -66,6 +66,7 @@ describe('eval reads what the engines write', () => {
           'id',
           'split',
           'image',
+          'prompt',
           'task',
           'width',
           'height',
@@ -165,7 +166,7 @@ describe('eval reads what the engines write', () => {
     );
   });
 
-  test('seglang segment --batch results: failed jobs count as missing; other tasks are not scored', async () => {
+  test('seglang segment --batch results: its masks scored as they are, failed jobs missing, other tasks not scored', async () => {
     const mixed = tmp();
     await prepare({
       instances: join(fx, 'instances.json'),
@@ -173,6 +174,7 @@ describe('eval reads what the engines write', () => {
       images: join(fx, 'img'),
       out: mixed,
       seed: 2,
+      visits: 4,
       index: 'all',
       tasks: [
         { task: 'text2mask', weight: 1 },
@@ -181,26 +183,46 @@ describe('eval reads what the engines write', () => {
     });
     const index = jsonl(join(mixed, 'train.annotations.jsonl'));
     expect(new Set(index.map((a) => a.task))).toEqual(new Set(['text2mask', 'text2bbox']));
+    const masks = index.filter((a) => a.task === 'text2mask');
+    expect(masks.length).toBeGreaterThanOrEqual(2);
+    // The first mask job failed; the second came back with SAMTok words and the mask they decode to
+    // (here the target itself); the rest answered with the training answer.
+    const failed = masks[0].id;
+    const words = masks[1].id;
     const dir = tmp();
     writeJsonl(
       join(dir, 'results.jsonl'),
-      index.map((a, i) =>
-        i === 0
-          ? { id: a.id, image: a.image, prompt: 'p', error: 'cannot read it' }
-          : { id: a.id, image: a.image, prompt: 'p', text: a.answer },
+      index.map((a) =>
+        a.id === failed
+          ? { id: a.id, image: a.image, prompt: a.prompt, error: 'cannot read it' }
+          : a.id === words
+            ? {
+                id: a.id,
+                image: a.image,
+                prompt: a.prompt,
+                text: '<|mt_start|><|mt_0001|><|mt_0258|><|mt_end|>',
+                rle: a.masks[0],
+              }
+            : { id: a.id, image: a.image, prompt: a.prompt, text: a.answer },
       ),
     );
     const r = run('eval', join(dir, 'results.jsonl'), join(mixed, 'train.annotations.jsonl'), '--json');
-    const masks = index.filter((a) => a.task === 'text2mask');
     const [table] = JSON.parse(r.stdout);
-    expect(table.samples).toBe(masks.length);
-    expect(table.missing).toBe(index[0].task === 'text2mask' ? 1 : 0);
-    const bboxes = index.length - masks.length;
+    expect(table).toMatchObject({ samples: masks.length, missing: 1 });
+    const ious = masks.map((a) => (a.id === failed ? 0 : a.id === words ? 1 : iou(a.answer, a.masks[0])));
+    expect(table.gIoU).toBeCloseTo(ious.reduce((x, y) => x + y, 0) / ious.length, 12);
     const notes = r.stderr.trimEnd().split('\n');
     expect(notes).toContain(
-      `seglang-train: note: ${bboxes} records of tasks whose answer is not a mask are not scored`,
+      `seglang-train: note: ${index.length - masks.length} records of tasks whose answer is not a mask are not scored`,
     );
     expect(notes).toContain('seglang-train: note: 1 jobs failed (lines with an error) and count as missing');
+    // A mask of another size is an error naming the id.
+    writeJsonl(join(dir, 'bad.jsonl'), [
+      { id: words, image: 'x', prompt: 'p', text: 't', rle: { size: [2, 2], counts: '04' } },
+    ]);
+    expect(run('eval', join(dir, 'bad.jsonl'), join(mixed, 'train.annotations.jsonl')).stderr).toMatch(
+      new RegExp(`bad\\.jsonl: id ${words}: its mask is 2x2, the sample`),
+    );
   });
 
   test('a file of no known kind is told so', () => {
