@@ -34,6 +34,8 @@ const guide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'SFT data from RefCOCO', link: '/recipes/sft-refcoco' },
       { text: 'Rewards for verl and EasyR1', link: '/recipes/reward-server' },
+      { text: 'SimpleSeg: SFT, then GSPO with verl', link: '/recipes/simpleseg-rl-verl' },
+      { text: 'SAMTok: mask words, then GRPO with EasyR1', link: '/recipes/samtok-rl-easyr1' },
       { text: 'Serve with vLLM, segment with seglang', link: '/recipes/vllm' },
       { text: 'ONNX exports for in-process use', link: '/recipes/export-onnx' },
     ],

