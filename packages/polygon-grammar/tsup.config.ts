@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { library } from '../../scripts/tsup-library';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-});
+export default library(['src/index.ts']);
