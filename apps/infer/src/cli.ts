@@ -112,15 +112,16 @@ export function program(): Command {
             '\nThe model path: a tiny Qwen2-VL-layout model with RANDOM weights (a test fixture, not a trained\n' +
               'model), run in-process on onnxruntime-node, decoding constrained to the polygon grammar:\n> ',
           );
-        model = await demoModel(opts.out, (t) => {
+        const ran = await demoModel(opts.out, (t) => {
           if (!opts.json) process.stdout.write(t);
         });
+        model = typeof ran === 'string' ? undefined : ran;
         if (!opts.json)
           console.log(
-            model
-              ? `\n${model.completionTokens} tokens at ${model.decodeTokensPerSecond.toFixed(0)} tokens/s → a ${model.vertices}-point polygon, ${model.area} px (overlay: ${model.overlay}).\n` +
+            typeof ran !== 'string'
+              ? `\n${ran.completionTokens} tokens at ${ran.decodeTokensPerSecond.toFixed(0)} tokens/s → a ${ran.vertices}-point polygon, ${ran.area} px (overlay: ${ran.overlay}).\n` +
                   'A trained SimpleSeg checkpoint answers the same way: seglang segment --model <dir | http://host/v1> --image … --prompt …'
-              : '(skipped: the fixture generator @seglang/testing ships only with the seglang repository)',
+              : `(skipped: ${ran})`,
           );
       }
       if (opts.json) console.log(JSON.stringify(opts.model ? { masks: rows, model: model ?? null } : rows));

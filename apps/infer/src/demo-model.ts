@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { maskArea } from '@seglang/contour';
 import { loadModel, Segmenter } from '@seglang/mllm-runtime/node';
-import * as ort from 'onnxruntime-node';
 import { canvas, qwen3TokenizerFolder } from './commands';
 import { writeRgbPng } from './images';
+import { loadOrt } from './models';
 import { drawOverlay } from './overlay';
 
 export interface DemoModelResult {
@@ -21,18 +21,24 @@ export interface DemoModelResult {
 /**
  * The model path of the demo: writes the tiny random-weight Qwen2-VL fixture (from the repository's
  * private `@seglang/testing`), runs it in-process on onnxruntime-node with the polygon grammar as
- * constraint, and draws the answer. Returns undefined outside the repository, where that package
- * is not installed.
+ * constraint, and draws the answer. Returns why it was skipped instead outside the repository, where
+ * that package is not installed, or without onnxruntime-node.
  */
 export async function demoModel(
   outDir: string,
   onText: (delta: string) => void,
-): Promise<DemoModelResult | undefined> {
+): Promise<DemoModelResult | string> {
   let testing: typeof import('@seglang/testing');
   try {
     testing = await import('@seglang/testing');
   } catch {
-    return undefined;
+    return 'the fixture generator @seglang/testing ships only with the seglang repository';
+  }
+  let ort: Awaited<ReturnType<typeof loadOrt>>;
+  try {
+    ort = await loadOrt();
+  } catch (e) {
+    return (e as Error).message;
   }
   const dir = testing.writeQwenVlFixture(join(outDir, 'fixture-model'), {
     tokenizerDir: qwen3TokenizerFolder(),

@@ -14,8 +14,25 @@ import {
 import type { DecodeMode } from '@seglang/polygon-grammar';
 import { ResidualQuantizer, RqError } from '@seglang/rq-tokenizer';
 import { SamError, SamTok } from '@seglang/sam-encoder';
-import * as ort from 'onnxruntime-node';
 import { InputError } from './images';
+
+type Ort = typeof import('onnxruntime-node');
+let ortModule: Promise<Ort> | undefined;
+
+/**
+ * onnxruntime-node, loaded when a model runs in-process (288 MB installed: an optional peer, so that
+ * the text commands and served models need none of it).
+ * @throws InputError saying how to install it.
+ */
+export function loadOrt(): Promise<Ort> {
+  ortModule ??= import('onnxruntime-node').catch(() => {
+    ortModule = undefined;
+    throw new InputError(
+      'onnxruntime-node is not installed: npm i onnxruntime-node (it runs models in-process; a served model needs none)',
+    );
+  });
+  return ortModule;
+}
 
 /** Errors of the model packages are the user's to fix (a path, a file, a server): one line, exit 1. */
 export function asInputError(err: unknown): never {
@@ -44,7 +61,7 @@ export async function openModel(spec: string, o: ModelOptions = {}): Promise<Tex
       return servedModel({ baseUrl, model, apiKey: o.apiKey, timeoutMs: o.timeoutMs });
     }
     if (!existsSync(spec)) throw new InputError(`model folder ${spec} does not exist`);
-    return await loadModel(spec, { ort, ...(o.dtype ? { dtype: o.dtype as never } : {}) });
+    return await loadModel(spec, { ort: await loadOrt(), ...(o.dtype ? { dtype: o.dtype as never } : {}) });
   } catch (err) {
     return asInputError(err);
   }
@@ -94,7 +111,7 @@ export async function openSamTok(dir: string): Promise<SamTok> {
   const decoder = need(SAMTOK_FILES.decoder);
   try {
     const quantizer = ResidualQuantizer.fromSafetensors(readFileSync(need(SAMTOK_FILES.codebook)));
-    return await SamTok.create({ ort, imageEncoder, encoder, decoder, quantizer });
+    return await SamTok.create({ ort: await loadOrt(), imageEncoder, encoder, decoder, quantizer });
   } catch (err) {
     return asInputError(err);
   }

@@ -6,7 +6,6 @@ import { DEFAULT_MAX_PIXELS } from '@seglang/contour/node';
 import { MAX_LEVELS } from '@seglang/rq-tokenizer';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import sharp from 'sharp';
 import { formatReport, readEmbeddings, trainCodebook } from './codebook.js';
 import { InputError } from './errors.js';
 import { evaluate, parseRecords, toCsv, toMarkdown } from './eval.js';
@@ -327,7 +326,9 @@ cli
     write(opts.csv, `${sweepCsv(rows)}\n`);
     write(
       opts.plot,
-      await sharp(Buffer.from(sweepSvg(rows)))
+      // sharp (libvips) is loaded only here, the one command that renders a picture.
+      await (await import('sharp'))
+        .default(Buffer.from(sweepSvg(rows)))
         .png()
         .toBuffer(),
     );

@@ -8,7 +8,7 @@ import { RuntimeError } from './errors';
  * grammar constraints) and incremental detokenisation for streaming.
  */
 export class TextTokenizer {
-  readonly inner: Tokenizer;
+  private readonly inner: Tokenizer;
   private vocab?: string[];
   private sizeCache?: number;
 
