@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The browser tests (docs site, mllm-runtime, sam-encoder) drive a real Chromium. Use $CHROMIUM if
-# set, else Debian's /usr/bin/chromium, installing the package when it is missing.
+# The browser tests (docs site, mllm-runtime, sam-encoder) drive a real Chromium: $CHROMIUM, else one
+# playwright-core installed, else the system's Chromium or Chrome (scripts/chromium.cjs says where it
+# looks). Only when there is none and apt-get exists (Debian, Ubuntu, CI) is Debian's package installed.
 set -euo pipefail
-if [ -n "${CHROMIUM:-}" ]; then
-  [ -x "$CHROMIUM" ] || { echo "CHROMIUM=$CHROMIUM is not an executable" >&2; exit 1; }
+cd "$(dirname "$0")/.."
+rc=0
+found=$(node scripts/chromium.cjs) || rc=$?
+if [ "$rc" -eq 0 ]; then
+  echo "Browser tests use $found" >&2
   exit 0
 fi
-[ -x /usr/bin/chromium ] && exit 0
+[ "$rc" -eq 1 ] || exit "$rc"
 if ! command -v apt-get > /dev/null; then
-  echo "The browser tests need Chromium: install it, or set CHROMIUM to a Chromium or Chrome binary." >&2
+  echo "The browser tests need Chromium: npx playwright-core install chromium, or set CHROMIUM to a Chromium or Chrome binary." >&2
   exit 1
 fi
 SUDO=""

@@ -1,9 +1,10 @@
 // The browser test of the built site (run after `vitepress build`): serves .vitepress/dist on
-// loopback, drives Debian's Chromium with playwright-core, and checks that every page loads without
+// loopback, drives Chromium (scripts/chromium.cjs finds it) with playwright-core, and checks that every page loads without
 // console errors and that the demo works — the ε slider changes the token count, editing the text
 // changes the mask, malformed text shows its repairs. Screenshots go to test-artifacts/ for CI.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,13 +12,9 @@ import { chromium } from 'playwright-core';
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(docs, '.vitepress', 'dist');
 const artifacts = join(docs, 'test-artifacts');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const executablePath = createRequire(import.meta.url)('../../scripts/chromium.cjs').requireChromium();
 if (!existsSync(dist))
   throw new Error(`${dist} does not exist: run \`npm run build -w @seglang/docs\` first`);
-if (!existsSync(executablePath))
-  throw new Error(
-    `no Chromium at ${executablePath}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`,
-  );
 mkdirSync(artifacts, { recursive: true });
 
 const TYPES = {

@@ -62,15 +62,14 @@ export async function serveHarness(opts: {
 }
 
 /**
- * Opens `url` in headless Chromium (Debian's, or `$CHROMIUM`) and returns what the page leaves on
+ * Opens `url` in headless Chromium (`$CHROMIUM`, or the one scripts/chromium.cjs finds) and returns what the page leaves on
  * `window.__seglang`. A page error or a value with `error` fails with that message.
  */
 export async function runInChromium<T>(url: string, timeoutMs = 90_000): Promise<T> {
-  const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath))
-    throw new Error(
-      `no Chromium at ${executablePath}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`,
-    );
+  // The repository's one Chromium finder (scripts/ensure-chromium.sh and the docs test use it too);
+  // required here, when a browser test runs under jest, not when the module loads.
+  const { requireChromium } = require('../../../scripts/chromium.cjs') as { requireChromium: () => string };
+  const executablePath = requireChromium();
   const browser = await chromium.launch({
     executablePath,
     headless: true,
