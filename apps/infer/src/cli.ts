@@ -102,7 +102,8 @@ export function program(): Command {
         console.log('seglang demo: sample COCO masks → SimpleSeg text → masks (COCO rasterisation)\n');
         console.log(table(rows));
         console.log(
-          `\nε = 0.001 × contour length (the SimpleSeg preset). Overlays: ${rows.map((r) => r.overlay).join(', ')}`,
+          `\nε = 0.001 × contour length (the SimpleSeg preset). Overlays: ${rows.map((r) => r.overlay).join(', ')}\n` +
+            '(each: the original outline in green | the pixel-centres round trip in magenta | the pixel-edges one; pixels lost red, gained blue)',
         );
       }
       let model: DemoModelResult | undefined;

@@ -21,7 +21,7 @@ import {
   type Repair,
 } from '@seglang/polygon-grammar';
 import { DEFAULT_MAX_PIXELS, InputError, readMask, writeMaskPng, writeRgbPng } from './images';
-import { drawOverlay } from './overlay';
+import { roundTripPanels, scene } from './scene';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -156,20 +156,25 @@ export function canvas(w: number, h: number) {
   return { width: w, height: h, data };
 }
 
-/** The main job on the bundled sample masks: mask → SimpleSeg text (Qwen3 tokens) → mask, both boundary modes, and overlays. */
+/**
+ * The main job on the bundled sample masks: mask → SimpleSeg text (Qwen3 tokens) → mask, both boundary
+ * modes, and for each mask an overlay PNG: over a seeded picture of the object, the original outline,
+ * then each round trip's outline over it with the pixels it lost (red) and gained (blue).
+ */
 export function demo(outDir: string) {
   mkdirSync(outDir, { recursive: true });
   const tokenizer = loadTokenizer();
   const rows = readdirSync(SAMPLES)
     .filter((f) => f.endsWith('.png'))
     .sort()
-    .map((file) => {
+    .map((file, index) => {
       const mask = readMask(join(SAMPLES, file));
       const result: Record<string, unknown> = {
         mask: file,
         size: `${mask.width}x${mask.height}`,
         area: maskArea(mask),
       };
+      const backs: Mask[] = [];
       for (const boundary of ['pixel-centres', 'pixel-edges'] as const) {
         const polygons = maskToPolygons(mask, { preset: 'simpleseg', boundary });
         const text = formatPolygons(polygons);
@@ -178,13 +183,14 @@ export function demo(outDir: string) {
         result[`${key}Vertices`] = polygons.reduce((n, p) => n + p.length, 0);
         result[`${key}Tokens`] = countTokens(text, tokenizer);
         result[`${key}IoU`] = maskIou(mask, back);
-        if (boundary === 'pixel-centres') {
-          const overlay = join(outDir, file.replace('.png', '-overlay.png'));
-          writeRgbPng(overlay, drawOverlay(canvas(mask.width, mask.height), back));
-          result.overlay = overlay;
-          result.rle = rle.encode(back).counts.length;
-        }
+        if (boundary === 'pixel-centres') result.rle = rle.encode(back).counts.length;
+        backs.push(back);
       }
+      const overlay = join(outDir, file.replace('.png', '-overlay.png'));
+      const panels = roundTripPanels(scene(mask, index + 1), mask, backs);
+      writeRgbPng(overlay, panels);
+      result.overlay = overlay;
+      result.overlayZoom = panels.zoom;
       return result;
     });
   return rows;
