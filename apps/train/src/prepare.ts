@@ -13,7 +13,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { type CocoRle, ContourError, type Mask, maskToPolygons, type Point, rle } from '@seglang/contour';
 import {
   buildQueries,
@@ -572,7 +572,8 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
             const entry = JSON.stringify({
               id,
               split: g.split,
-              image: imagePath,
+              // Relative to the index's own folder, as a jobs file's images are read.
+              image: relative(resolve(o.out), resolve(imagePath)),
               prompt: text,
               task,
               width: im.width,

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { rle } from '@seglang/contour';
 import { answerMask } from '@seglang/polygon-grammar';
 import { prepare } from '../src/prepare';
@@ -60,7 +60,8 @@ describe('eval reads what the engines write', () => {
       const records = jsonl(join(sft, `${split}.jsonl`));
       const index = jsonl(join(sft, `${split}.annotations.jsonl`));
       expect(index.map((a) => a.answer)).toEqual(records.map((r) => r.messages[1].content));
-      expect(index.map((a) => a.image)).toEqual(records.map((r) => r.images[0]));
+      // The index's images are relative to its folder (it is a jobs file); they name the same files.
+      expect(index.map((a) => resolve(sft, a.image))).toEqual(records.map((r) => resolve(r.images[0])));
       for (const a of index)
         expect(Object.keys(a)).toEqual([
           'id',
