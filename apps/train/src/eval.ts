@@ -30,8 +30,12 @@ export interface EvalPrediction {
 
 export interface SplitTable {
   split: string;
-  /** How the answers' polygons were found (`@seglang/polygon-grammar`'s decodeAnswer mode). */
-  decoder: DecodeMode;
+  /**
+   * How the answers' polygons were found (`@seglang/polygon-grammar`'s decodeAnswer mode), or
+   * `'given masks'` when every prediction came with its mask (`seglang segment` results) and no text
+   * was decoded.
+   */
+  decoder: DecodeMode | 'given masks';
   samples: number;
   cIoU: number;
   gIoU: number;
@@ -214,14 +218,18 @@ function table(
   let decoderFailures = 0;
   let missing = 0;
   let noTarget = 0;
+  let given = 0;
+  let decodedAnswers = 0;
   for (const a of list) {
     const answer = answers.get(String(a.id));
     let pred: CocoRle | null = null;
     if (answer === undefined) missing++;
     else if (answer.mask) {
+      given++;
       pred = answer.mask;
       if (rle.area(pred) === 0) emptyAnswers++;
     } else {
+      decodedAnswers++;
       const decoded = decodeAnswer(answer.answer, { mode: decoder });
       const { runs } = answerRuns(decoded, a.width, a.height);
       if (decoded.failure) decoderFailures++;
@@ -244,7 +252,7 @@ function table(
   const targets = list.length - noTarget;
   return {
     split,
-    decoder,
+    decoder: given > 0 && decodedAnswers === 0 ? 'given masks' : decoder,
     samples: r.samples,
     cIoU: r.cIoU,
     gIoU: r.gIoU,
