@@ -6,21 +6,10 @@
  * that the pixels a round trip loses or gains — the IoU column of the table — can be seen.
  */
 import type { Mask } from '@seglang/contour';
+import { seededRandom } from '@seglang/polygon-grammar';
 import type { RgbImage } from './images';
 
 type Rgb = [number, number, number];
-
-/** A deterministic generator in [0, 1) (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Smooth noise in [0, 1): random values on a lattice of `cell` pixels, interpolated bilinearly. */
 function valueNoise(width: number, height: number, cell: number, next: () => number): Float32Array {
@@ -58,7 +47,7 @@ const OBJECT_COLOURS: Rgb[] = [
  */
 export function scene(mask: Mask, seed: number): RgbImage {
   const { width: w, height: h, data: m } = mask;
-  const next = random(seed);
+  const next = seededRandom(seed);
   const coarse = valueNoise(w, h, Math.max(8, Math.round(Math.min(w, h) / 6)), next);
   const fine = valueNoise(w, h, 4, next);
   const horizon = Math.round(h * (0.45 + 0.2 * next()));
