@@ -55,6 +55,10 @@ walk(join(root, 'apps/train/dist/cli.js'), 'seglang-train', [], cli);
 put(
   'reference/cli.md',
   [
+    '---',
+    'pageClass: cli-reference',
+    '---',
+    '',
     '# CLI reference',
     '',
     'Generated from each command’s own `--help` when the site is built, so it always matches the',

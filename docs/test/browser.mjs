@@ -90,14 +90,27 @@ try {
     await page.waitForTimeout(50);
     for (const href of await page.$$eval('a[href]', (as) => as.map((a) => a.href)))
       if (href.startsWith(base)) links.set(href.split('#')[0], path);
-    if (['/', '/guide/concepts', '/packages/contour', '/reference/cli'].includes(path))
-      await page.screenshot({
-        path: join(artifacts, `page${path.replace(/\//g, '-')}.png`.replace('page-.png', 'page-home.png')),
-        fullPage: true,
-      });
+    if (
+      ['/', '/guide/getting-started', '/guide/concepts', '/packages/contour', '/reference/cli'].includes(path)
+    ) {
+      const name = `page${path.replace(/\//g, '-')}`.replace(/^page-$/, 'page-home');
+      await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+      await page.screenshot({ path: join(artifacts, `${name}-first-screen.png`) }); // what a visitor sees first
+    }
     check(
       res?.status() === 200 && errors.length === 0,
       `${path} loads without console errors${errors.length ? `: ${errors.join(' | ')}` : ''}`,
+    );
+    // Everything fits the page: no code block or table scrolls sideways, nor the page itself.
+    const wide = await page.evaluate(() => [
+      ...(document.documentElement.scrollWidth > window.innerWidth ? ['the page'] : []),
+      ...[...document.querySelectorAll('.vp-doc pre, .vp-doc table')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 40)}…"`),
+    ]);
+    check(
+      wide.length === 0,
+      `${path} fits 1280 px${wide.length ? `: ${wide.join(', ')} scroll sideways` : ''}`,
     );
   }
 
