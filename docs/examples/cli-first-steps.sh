@@ -1,11 +1,7 @@
-#!/usr/bin/env bash
-# The CLI on a mask PNG: SimpleSeg text, a token budget, and back to a mask.
-set -euo pipefail
-MASK=${MASK:-mask.png}
-OUT=${OUT:-out}
-mkdir -p "$OUT"
-
-seglang mask2text "$MASK"                       # SimpleSeg text (the simpleseg preset)
-seglang mask2text "$MASK" --budget 120 --json   # ε chosen so the text fits 120 Qwen3 tokens
-seglang text2mask "[[[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]]]" --size 64x48 -o "$OUT/triangle.png" --rle
-seglang overlay --image "$MASK" --text "$(seglang mask2text "$MASK")" -o "$OUT/overlay.png"
+# In the clone, with the CLIs installed as above: a bundled COCO mask as SimpleSeg text, then within
+# 120 Qwen3 tokens, a triangle rasterised back to a mask, and the mask's outline drawn on a picture.
+seglang mask2text apps/infer/samples/masks/coco-1290-5.png
+seglang mask2text apps/infer/samples/masks/coco-1290-5.png --budget 120 --json
+seglang text2mask "[[[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]]]" --size 64x48 -o triangle.png --rle
+seglang mask2text apps/infer/samples/masks/coco-1290-5.png > mask.txt
+seglang overlay --image apps/infer/samples/masks/coco-1290-5.png --text "$(cat mask.txt)" -o overlay.png

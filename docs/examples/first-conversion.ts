@@ -24,4 +24,4 @@ export function firstConversion(mask: Mask = ellipse()) {
   return { text, vertices: polygons[0].length, iou: maskIou(mask, back) };
 }
 
-// → { text: '[[[0.328, 0.167], …]]]', vertices: 38, iou: 0.96… }
+// firstConversion() → { text: '[[[0.797, 0.375], [0.766, 0.333], …]]]', vertices: 60, iou: 0.925… }
