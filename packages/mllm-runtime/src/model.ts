@@ -1,66 +1,30 @@
-import type { MaskWordOptions } from '@seglang/rq-tokenizer';
 import type { Ort } from '@seglang/sam-encoder';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { ChatTemplate, checkMessages, messageImages } from './chat';
+import { type ChatTemplate, checkMessages, messageImages } from './chat';
 import { RuntimeError } from './errors';
-import type { ModelFiles } from './files';
 import {
   checkImage,
   type ImageProcessorConfig,
-  imageProcessorConfig,
   type ProcessedImage,
   processImage,
-  QWEN2_VL_IMAGE,
-  QWEN3_VL_IMAGE,
   type RgbImage,
 } from './image';
+import { type LoadOptions, loadImageConfig, loadModelText, type ModelConfig } from './load';
 import { ropeIndex } from './rope';
 import { Sampler } from './sampling';
-import { Detokenizer, TextTokenizer } from './tokenizer';
+import { emptyCache, openSessions, type QwenVlSessions, runSession, sliceCache } from './sessions';
+import { Detokenizer, type TextTokenizer } from './tokenizer';
 import type { FinishReason, GenerateRequest, GenerateResult, TextGenerator } from './types';
 
-/** The three sessions of the onnx-community / transformers.js export. */
-export type SessionName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
+/**
+ * Generation: the prompt as the decoder sees it (chat template, image tokens expanded), prefill with
+ * the images' features spliced in, then token by token: sampling, the constraint, stop strings,
+ * detokenisation, and the key-value cache kept for the next call's common prefix. Loading is
+ * `load.ts`, the sessions and their layout `sessions.ts`.
+ */
 
-/** ONNX file suffixes of the onnx-community exports, by dtype. */
-export const DTYPE_SUFFIX: Record<string, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  int8: '_int8',
-  uint8: '_uint8',
-  q8: '_quantized',
-  quantized: '_quantized',
-  q4: '_q4',
-  q4f16: '_q4f16',
-  bnb4: '_bnb4',
-};
-
-export interface LoadOptions {
-  /** `onnxruntime-node` or `onnxruntime-web`: one code path for both. */
-  ort: Ort;
-  files: ModelFiles;
-  /** Which export to load (`fp32` default), for all sessions or per session. */
-  dtype?: string | Partial<Record<SessionName, string>>;
-  sessionOptions?: InferenceSession.SessionOptions;
-  /**
-   * SAMTok models: the mask-word vocabulary, added to the tokenizer from `@seglang/rq-tokenizer`
-   * unless `tokenizer.json` already has it. Default: added when `config.json` says `"samtok": {…}`.
-   */
-  maskWords?: MaskWordOptions;
-}
-
-/** What generation reads from `config.json` (flat for Qwen2-VL, `text_config` for 2.5 / 3). */
-export interface ModelConfig {
-  modelType: string;
-  numLayers: number;
-  numKeyValueHeads: number;
-  headDim: number;
-  contextLength: number;
-  imageTokenId: number;
-  visionStartTokenId?: number;
-  spatialMergeSize: number;
-  eosTokenIds: number[];
-}
+export type { LoadOptions, ModelConfig } from './load';
+export { DTYPE_SUFFIX, type SessionName } from './sessions';
 
 interface Cache {
   /** Ids whose keys and values the cache holds. */
@@ -70,65 +34,12 @@ interface Cache {
   past: Record<string, Tensor>;
 }
 
-type Json = Record<string, unknown>;
-
 const sameImage = (a: RgbImage, b: RgbImage): boolean => {
   if (a === b) return true;
   if (a.width !== b.width || a.height !== b.height || a.data.length !== b.data.length) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
   return true;
 };
-
-function readConfig(json: Json, generation: Json): ModelConfig {
-  const text = ((json.text_config as Json | undefined) ?? json) as Json;
-  const vision = (json.vision_config ?? {}) as Json;
-  // Declared sizes are checked against these before anything is built from them (a config saying
-  // num_hidden_layers: 1e9 made 2e9 input names and ran out of memory).
-  const int = (v: unknown, what: string, max: number, fallback?: number, min = 0): number => {
-    const n = v ?? fallback;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
-      throw new RuntimeError(
-        'INVALID_CONFIG',
-        `config.json: ${what} must be an integer in [${min}, ${max}], got ${String(v)}`,
-      );
-    return n;
-  };
-  const heads = int(text.num_attention_heads, 'num_attention_heads', 1024, undefined, 1);
-  const hidden = int(text.hidden_size, 'hidden_size', 1 << 16, undefined, 1);
-  const eos = [
-    ['generation_config.json', generation.eos_token_id],
-    ['config.json', text.eos_token_id],
-    ['config.json', json.eos_token_id],
-  ].flatMap(([file, v]) =>
-    (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((id) => {
-      if (!Number.isInteger(id) || (id as number) < 0)
-        throw new RuntimeError(
-          'INVALID_CONFIG',
-          `${file}: eos_token_id must hold non-negative integers, got ${JSON.stringify(id)}`,
-        );
-      return id as number;
-    }),
-  );
-  const visionStart = json.vision_start_token_id ?? text.vision_start_token_id;
-  return {
-    modelType: String(json.model_type ?? 'qwen2_vl'),
-    numLayers: int(text.num_hidden_layers, 'num_hidden_layers', 1024, undefined, 1),
-    numKeyValueHeads: int(text.num_key_value_heads ?? heads, 'num_key_value_heads', 1024, undefined, 1),
-    headDim: int(text.head_dim ?? hidden / heads, 'head_dim', 4096, undefined, 1),
-    contextLength: int(
-      text.max_position_embeddings ?? json.max_position_embeddings,
-      'max_position_embeddings',
-      1 << 24,
-      32768,
-      1,
-    ),
-    imageTokenId: int(json.image_token_id ?? text.image_token_id, 'image_token_id', 1 << 24, 151655),
-    visionStartTokenId:
-      visionStart === undefined ? undefined : int(visionStart, 'vision_start_token_id', 1 << 24),
-    spatialMergeSize: int(vision.spatial_merge_size, 'vision_config.spatial_merge_size', 16, 2, 1),
-    eosTokenIds: [...new Set(eos)],
-  };
-}
 
 /**
  * A Qwen2-VL / Qwen2.5-VL / Qwen3-VL model (SimpleSeg or SAMTok fine-tunes among them) run in-process
@@ -152,12 +63,7 @@ export class QwenVlModel implements TextGenerator {
     readonly imageConfig: ImageProcessorConfig | undefined,
     readonly tokenizer: TextTokenizer,
     readonly chatTemplate: ChatTemplate | undefined,
-    private readonly sessions: {
-      vision?: InferenceSession;
-      embed: InferenceSession;
-      decoder: InferenceSession;
-    },
-    private readonly gridName: string | undefined,
+    private readonly sessions: QwenVlSessions,
   ) {}
 
   /**
@@ -176,142 +82,10 @@ export class QwenVlModel implements TextGenerator {
         'INVALID_ARGUMENT',
         'files must be a ModelFiles (folderFiles(dir) or urlFiles(url))',
       );
-    const need = async (name: string) => {
-      const t = await files.text(name);
-      if (t === undefined)
-        throw new RuntimeError('MODEL_NOT_FOUND', `the model folder ${files.location} is missing ${name}`);
-      return t;
-    };
-    const parse = (name: string, text: string): Json => {
-      try {
-        const v = JSON.parse(text);
-        if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
-        return v as Json;
-      } catch (cause) {
-        throw new RuntimeError(
-          'INVALID_CONFIG',
-          `${files.location}: ${name} is not valid JSON: ${(cause as Error).message}`,
-          {
-            cause,
-          },
-        );
-      }
-    };
-    const configJson = parse('config.json', await need('config.json'));
-    const genText = await files.text('generation_config.json');
-    const config = readConfig(configJson, genText ? parse('generation_config.json', genText) : {});
-    const tokJson = parse('tokenizer.json', await need('tokenizer.json'));
-    const tokCfgText = await files.text('tokenizer_config.json');
-    const tokCfg = tokCfgText ? parse('tokenizer_config.json', tokCfgText) : {};
-    const samtok = configJson.samtok as MaskWordOptions | undefined;
-    const tokenizer = new TextTokenizer(tokJson, tokCfg, options.maskWords ?? samtok);
-    const eosName = typeof tokCfg.eos_token === 'string' ? tokCfg.eos_token : undefined;
-    const eosId = eosName ? tokenizer.id(eosName) : undefined;
-    if (eosId !== undefined && !config.eosTokenIds.includes(eosId)) config.eosTokenIds.push(eosId);
-
-    // Chat template: chat_template.jinja, chat_template.json, or tokenizer_config.json.
-    let template = await files.text('chat_template.jinja');
-    if (template === undefined) {
-      const j = await files.text('chat_template.json');
-      if (j !== undefined) template = parse('chat_template.json', j).chat_template as string | undefined;
-    }
-    if (template === undefined && typeof tokCfg.chat_template === 'string') template = tokCfg.chat_template;
-    const special = Object.fromEntries(
-      ['bos_token', 'eos_token', 'pad_token', 'unk_token'].map((k) => [
-        k,
-        typeof tokCfg[k] === 'string' ? tokCfg[k] : undefined,
-      ]),
-    ) as Record<string, string | undefined>;
-    const chatTemplate = template !== undefined ? new ChatTemplate(template, special) : undefined;
-
-    const dtypeOf = (s: SessionName) => {
-      const d = typeof options.dtype === 'object' ? options.dtype[s] : options.dtype;
-      const suffix = DTYPE_SUFFIX[d ?? 'fp32'];
-      if (suffix === undefined)
-        throw new RuntimeError(
-          'INVALID_ARGUMENT',
-          `dtype ${String(d)} for ${s} is not one of ${Object.keys(DTYPE_SUFFIX).join(', ')}`,
-        );
-      return `onnx/${s}${suffix}.onnx`;
-    };
-    const open = async (s: SessionName, required: boolean): Promise<InferenceSession | undefined> => {
-      const name = dtypeOf(s);
-      const file = await files.onnx(name);
-      if (!file) {
-        if (!required) return undefined;
-        throw new RuntimeError('MODEL_NOT_FOUND', `the model folder ${files.location} is missing ${name}`);
-      }
-      try {
-        const opts = {
-          ...options.sessionOptions,
-          ...(file.externalData ? { externalData: file.externalData } : {}),
-        };
-        return typeof file.model === 'string'
-          ? await ort.InferenceSession.create(file.model, opts)
-          : await ort.InferenceSession.create(file.model, opts);
-      } catch (cause) {
-        throw new RuntimeError(
-          'MODEL_LOAD_FAILED',
-          `cannot load ${name} from ${files.location}: ${((cause as Error).message ?? String(cause)).split('\n')[0]}`,
-          { cause },
-        );
-      }
-    };
-    const embed = (await open('embed_tokens', true)) as InferenceSession;
-    const decoder = (await open('decoder_model_merged', true)) as InferenceSession;
-    const vision = await open('vision_encoder', false);
-
-    expectNames(embed, dtypeOf('embed_tokens'), ['input_ids'], ['inputs_embeds']);
-    expectNames(decoder, dtypeOf('decoder_model_merged'), ['inputs_embeds', 'attention_mask'], ['logits']);
-    // The graph's own key-value inputs before any name is built from the config: their count must
-    // be the config's layer count.
-    const graphLayers = decoder.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
-    if (graphLayers !== config.numLayers)
-      throw new RuntimeError(
-        'LAYOUT_MISMATCH',
-        `config.json says num_hidden_layers ${config.numLayers}, but ${dtypeOf('decoder_model_merged')} has key-value inputs for ${graphLayers} layers`,
-      );
-    const kv: string[] = [];
-    const present: string[] = [];
-    for (let l = 0; l < config.numLayers; l++)
-      for (const t of ['key', 'value']) {
-        kv.push(`past_key_values.${l}.${t}`);
-        present.push(`present.${l}.${t}`);
-      }
-    expectNames(
-      decoder,
-      dtypeOf('decoder_model_merged'),
-      ['inputs_embeds', 'attention_mask', ...kv],
-      ['logits', ...present],
-    );
-    let gridName: string | undefined;
-    let imageConfig: ImageProcessorConfig | undefined;
-    if (vision) {
-      gridName = ['grid_thw', 'image_grid_thw'].find((n) => vision.inputNames.includes(n));
-      expectNames(
-        vision,
-        dtypeOf('vision_encoder'),
-        ['pixel_values', gridName ?? 'image_grid_thw'],
-        ['image_features'],
-      );
-      const pre = await files.text('preprocessor_config.json');
-      if (pre === undefined)
-        throw new RuntimeError(
-          'MODEL_NOT_FOUND',
-          `the model folder ${files.location} is missing preprocessor_config.json`,
-        );
-      const base = config.modelType.startsWith('qwen3') ? QWEN3_VL_IMAGE : QWEN2_VL_IMAGE;
-      imageConfig = imageProcessorConfig(parse('preprocessor_config.json', pre), base);
-    }
-    return new QwenVlModel(
-      ort,
-      config,
-      imageConfig,
-      tokenizer,
-      chatTemplate,
-      { vision, embed, decoder },
-      gridName,
-    );
+    const { config, tokenizer, chatTemplate } = await loadModelText(files, options.maskWords);
+    const sessions = await openSessions(ort, files, config, options);
+    const imageConfig = sessions.vision ? await loadImageConfig(files, config) : undefined;
+    return new QwenVlModel(ort, config, imageConfig, tokenizer, chatTemplate, sessions);
   }
 
   /** The decoded text of every token id, for `createConstraint({ vocabulary })`. */
@@ -436,7 +210,10 @@ export class QwenVlModel implements TextGenerator {
 
     // Reuse the cached prefix.
     const reuse = this.reusable(ids, images);
-    let past = reuse > 0 && this.cache ? sliceCache(this.ort, this.cache.past, reuse) : this.emptyPast();
+    let past =
+      reuse > 0 && this.cache
+        ? sliceCache(this.ort, this.cache.past, reuse)
+        : emptyCache(this.ort, this.config);
     this.cache = undefined;
     const t0 = now();
     const { positionIds, deltas } = ropeIndex(
@@ -552,20 +329,6 @@ export class QwenVlModel implements TextGenerator {
     return n;
   }
 
-  private emptyPast(): Record<string, Tensor> {
-    const { numLayers, numKeyValueHeads, headDim } = this.config;
-    const past: Record<string, Tensor> = {};
-    for (let l = 0; l < numLayers; l++)
-      for (const t of ['key', 'value'])
-        past[`past_key_values.${l}.${t}`] = new this.ort.Tensor('float32', new Float32Array(0), [
-          1,
-          numKeyValueHeads,
-          0,
-          headDim,
-        ]);
-    return past;
-  }
-
   private async embed(ids: number[]): Promise<Tensor> {
     const input = new this.ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
     const out = await runSession(this.sessions.embed, { input_ids: input }, 'embed_tokens');
@@ -592,7 +355,7 @@ export class QwenVlModel implements TextGenerator {
     });
     const feeds: Record<string, Tensor> = {
       pixel_values: new this.ort.Tensor('float32', pv, [rows, width]),
-      [this.gridName ?? 'image_grid_thw']: new this.ort.Tensor('int64', grid, [processed.length, 3]),
+      [this.sessions.gridName ?? 'image_grid_thw']: new this.ort.Tensor('int64', grid, [processed.length, 3]),
     };
     const out = await runSession(vision, feeds, 'vision_encoder');
     const feats = out.image_features;
@@ -651,54 +414,4 @@ function firstStop(text: string, stops: string[], added: number): number {
     if (i >= 0 && (best < 0 || i < best)) best = i;
   }
   return best;
-}
-
-function expectNames(session: InferenceSession, file: string, inputs: string[], outputs: string[]): void {
-  const missingIn = inputs.filter((n) => !session.inputNames.includes(n));
-  const missingOut = outputs.filter((n) => !session.outputNames.includes(n));
-  if (missingIn.length === 0 && missingOut.length === 0) return;
-  throw new RuntimeError(
-    'LAYOUT_MISMATCH',
-    `${file} does not follow the Qwen-VL export layout: ` +
-      [
-        missingIn.length ? `missing inputs ${missingIn.join(', ')}` : '',
-        missingOut.length ? `missing outputs ${missingOut.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; ') +
-      `. It declares inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}.`,
-  );
-}
-
-async function runSession(
-  session: InferenceSession,
-  feeds: Record<string, Tensor>,
-  what: string,
-): Promise<Record<string, Tensor>> {
-  const picked: Record<string, Tensor> = {};
-  for (const n of session.inputNames) if (feeds[n]) picked[n] = feeds[n];
-  try {
-    return (await session.run(picked)) as Record<string, Tensor>;
-  } catch (cause) {
-    throw new RuntimeError(
-      'RUNTIME_ERROR',
-      `${what} failed: ${((cause as Error).message ?? String(cause)).split('\n')[0]}`,
-      {
-        cause,
-      },
-    );
-  }
-}
-
-/** The first `n` positions of every `[1, H, P, D]` cache tensor. */
-function sliceCache(ort: Ort, past: Record<string, Tensor>, n: number): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(past)) {
-    const [b, h, p, d] = t.dims;
-    const src = t.data as Float32Array;
-    const dst = new Float32Array(b * h * n * d);
-    for (let i = 0; i < b * h; i++) dst.set(src.subarray(i * p * d, i * p * d + n * d), i * n * d);
-    out[name] = new ort.Tensor('float32', dst, [b, h, n, d]);
-  }
-  return out;
 }
