@@ -140,8 +140,11 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...env,
     npm_config_prefix: globalPrefix,
-    // Packages npm has fetched before come from its cache, without asking the registry again.
+    // Packages npm has fetched before come from its cache, without asking the registry again; a
+    // registry that fails is retried for seconds, not minutes.
     npm_config_prefer_offline: 'true',
+    npm_config_fetch_retry_mintimeout: '1000',
+    npm_config_fetch_retry_maxtimeout: '5000',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
     npm_config_update_notifier: 'false',
@@ -190,6 +193,13 @@ async function ok(text: string, cwd: string) {
     throw new Error(`exit ${r.code} in ${cwd}:\n${text}\n--- stdout\n${r.out}\n--- stderr\n${r.err}`);
   return r;
 }
+
+/**
+ * `overrides` that resolve each `@seglang/<name>` to its packed tarball in the sibling folder `dir`,
+ * spelt as npm saves the direct dependency (`file:../dir/…`; any other spelling conflicts with it).
+ */
+const tarballOverrides = (dir: string, names: string[]) =>
+  Object.fromEntries(names.map((n) => [`@seglang/${n}`, `file:../${dir}/seglang-${n}-0.1.0.tgz`]));
 
 /** npm's one known complaint about the repository's .npmrc (see the README's Development section). */
 const npmNoise = (err: string) =>
@@ -240,9 +250,16 @@ test(
     // "In your project, next to the clone"
     const project = join(work, 'my-project');
     mkdirSync(project);
+    // A user's package.json. Its overrides only keep npm from asking the registry for the
+    // unpublished @seglang names it resolves from the tarballs anyway (a 404 where the registry answers).
     writeFileSync(
       join(project, 'package.json'),
-      '{ "name": "my-project", "private": true, "type": "module" }\n',
+      JSON.stringify({
+        name: 'my-project',
+        private: true,
+        type: 'module',
+        overrides: tarballOverrides('seglang-packages', ['contour', 'polygon-grammar']),
+      }),
     );
     await ok(block('docs/guide/getting-started.md', 1), project);
     // The page's first conversion, compiled as a user's TypeScript, against the installed tarballs.
@@ -294,7 +311,12 @@ test(
     mkdirSync(consumer);
     writeFileSync(
       join(consumer, 'package.json'),
-      '{ "name": "strict-consumer", "private": true, "type": "module" }\n',
+      JSON.stringify({
+        name: 'strict-consumer',
+        private: true,
+        type: 'module',
+        overrides: tarballOverrides('all-packages', [...libs, 'infer', 'train']),
+      }),
     );
     const typesNode = JSON.parse(
       readFileSync(join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8'),
