@@ -7,7 +7,7 @@ const { existsSync } = require('node:fs');
 function candidates() {
   const found = [];
   try {
-    // A browser that `npx playwright-core install chromium` downloaded (any OS).
+    // A browser that `npx --no playwright-core install chromium` downloaded (any OS).
     found.push(require('playwright-core').chromium.executablePath());
   } catch {
     // playwright-core knows no browser for this platform, or is not installed yet
@@ -24,7 +24,7 @@ function candidates() {
 }
 
 const HOW =
-  'install one (Debian/Ubuntu: apt-get install -y chromium; any OS: npx playwright-core install chromium) or set CHROMIUM to a Chromium or Chrome binary';
+  'install one (Debian/Ubuntu: apt-get install -y chromium; any OS: npx --no playwright-core install chromium) or set CHROMIUM to a Chromium or Chrome binary';
 
 /** The Chromium to drive: $CHROMIUM if set (it must exist), else the first candidate that exists, else null. */
 function findChromium() {

@@ -12,7 +12,7 @@ if [ "$rc" -eq 0 ]; then
 fi
 [ "$rc" -eq 1 ] || exit "$rc"
 if ! command -v apt-get > /dev/null; then
-  echo "The browser tests need Chromium: npx playwright-core install chromium, or set CHROMIUM to a Chromium or Chrome binary." >&2
+  echo "The browser tests need Chromium: npx --no playwright-core install chromium, or set CHROMIUM to a Chromium or Chrome binary." >&2
   exit 1
 fi
 SUDO=""

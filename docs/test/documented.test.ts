@@ -122,7 +122,10 @@ test('every block is run or accounted for', () => {
   }
   expect(unaccounted).toEqual([]);
   // No documented command reaches for an unscoped package name that is not ours.
-  for (const b of ALL) expect(b.text).not.toMatch(/npx (?!-p @seglang\/)/);
+  for (const b of ALL) expect(b.text).not.toMatch(/npx (?!-p @seglang\/|--no )/);
+  // Nor does a command named in a page's prose.
+  for (const file of pages())
+    expect(readFileSync(join(ROOT, file), 'utf8')).not.toMatch(/`npx (?!-p @seglang\/|--no )/);
 });
 
 // ---------------------------------------------------------------------------------------------
