@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { PNG } from 'pngjs';
+import { jsonl } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLES = join(ROOT, 'docs', 'examples');
@@ -490,12 +491,6 @@ pickle.dump(refs, open(sys.argv[1], "wb"), protocol=2)' "refcoco/refs(unc).p"`,
   );
   return dir;
 }
-
-const jsonl = (file: string) =>
-  readFileSync(file, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l));
 
 test(
   'apps/train README: every command, in order, in a folder of the files it names',

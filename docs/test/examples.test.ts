@@ -26,6 +26,7 @@ import { rewardsTour } from '../examples/rewards';
 import { rqTour } from '../examples/rq-tokenizer';
 import { samTour } from '../examples/sam-encoder';
 import { segmentServed } from '../examples/served';
+import { jsonl } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLES = resolve(__dirname, '..', 'examples');
@@ -102,12 +103,6 @@ pickle.dump(refs, open(sys.argv[1], "wb"), protocol=2)`,
     writeFileSync(join(dir, 'models', 'Qwen2.5-VL-7B-Instruct', f), readFileSync(join(qwen3, f)));
   return dir;
 }
-
-const jsonl = (file: string) =>
-  readFileSync(file, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l));
 
 function texture(width: number, height: number) {
   const data = new Uint8Array(width * height * 3);
