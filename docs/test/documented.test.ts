@@ -10,7 +10,6 @@
  * (`prefer-offline`), and points turbo at the checkout's cache (a build with the same inputs is
  * replayed, not redone; on a miss it runs in full).
  */
-import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -24,6 +23,7 @@ import {
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { type ProcessResult, runProcess } from '@seglang/testing';
 import { buildSync } from 'esbuild';
 import { PNG } from 'pngjs';
 import { jsonl } from './helpers';
@@ -163,31 +163,10 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  * Runs commands as a shell script (`bash -e`, as written) in `cwd`. Ends when the script ends; what
  * it left running in the background (a server started with `&`) is stopped with it.
  */
-function sh(text: string, cwd: string): Promise<{ code: number | null; out: string; err: string }> {
+function sh(text: string, cwd: string): Promise<ProcessResult> {
   const script = join(work, `block-${Math.random().toString(36).slice(2)}.sh`);
   writeFileSync(script, text);
-  return new Promise((done, fail) => {
-    const child = spawn('bash', ['-e', script], { cwd, env: userEnv(), detached: true });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', fail);
-    // When bash exits, what it started in the background goes too; 'close' then comes once every
-    // holder of the output pipes is gone, so no output is lost.
-    child.on('exit', () => {
-      try {
-        process.kill(-(child.pid as number), 'SIGTERM');
-      } catch {
-        // nothing was left running
-      }
-    });
-    child.on('close', (code) => done({ code, out, err }));
-  });
+  return runProcess('bash', ['-e', script], { cwd, env: userEnv(), stopChildrenOnExit: true });
 }
 
 /** Fails with the script's output when it did not exit 0. */
