@@ -91,8 +91,7 @@ export function approxPolyDPIndices(
 /**
  * {@link approxPolyDPIndices} without the argument checks (callers have validated), leaving the
  * kept indices in scratch storage, `keptIndices()[0 … n)`, valid until the next call; returns n.
- * Saves allocating the result (a typed array of more than 64 bytes costs about 0.8 µs) for
- * callers that read it at once.
+ * For callers that read the result at once, without allocating it.
  */
 export function approxKept(
   points: ArrayLike<number>,
@@ -113,7 +112,7 @@ export function approxKept(
     const packed = ints === null ? null : analyse(ints, count);
     if (packed !== null) return douglasPeucker(packed, count, closed, epsilon * epsilon, false);
   }
-  // One element type in the hot loops keeps V8's property access monomorphic.
+  // One element type (Float64Array) in the general path's loops.
   const xy =
     points instanceof Float64Array
       ? points
@@ -178,7 +177,7 @@ function cleanUp(
     const end = dst[pos];
     if (++pos >= n) pos = 0;
     // T * T stays in T: float32 products and sum on OpenCV's Point2f path, int32 (wrapping) ones
-    // on its Point path. The two read apart, as in douglasPeucker, to keep V8's feedback apart.
+    // on its Point path. The two read apart, as in douglasPeucker, so each keeps its value types.
     let remove: boolean;
     if (ints !== null) {
       const ws = ints[start];
@@ -336,12 +335,11 @@ export function contourArea(curve: Point[], oriented = false): number {
 //
 // Such a point packs into one int32, x in the high 16 bits and y in the low 16 (`x << 16 | y &
 // 0xffff`; back with `v >> 16` and `v << 16 >> 16`): the scans read one array element a point
-// instead of two, with one bounds check (13–15% fewer instructions on the benchmark contours, and
-// the Point[] API packs while it reads, without a flat copy).
+// instead of two, with one bounds check (and the Point[] API packs while it reads, without a flat
+// copy).
 //
 // Bounds for skipping: the curve is cut into blocks of 32 consecutive points, each with its
-// bounding box (32 against 16: 4–20% faster on benchmark contours, smooth and noisy circles and
-// random walks; 64 wins only on random walks). A long scan asks each block for an upper bound of
+// bounding box (the block size is chosen by the contour bench). A long scan asks each block for an upper bound of
 // its points' distances (exact) and looks only inside blocks whose bound beats the best value so
 // far; it first reads the most promising block, so that the best value is high from the start.
 // The first point with the strictly largest value is found exactly as a full scan finds it.
@@ -385,8 +383,7 @@ const best = { dist: 0 };
 let scanMax = 0;
 /**
  * The general path's running maximum: its own object, so that `best.dist` only ever holds int32
- * values. One double stored there makes V8 keep the field as a double from then on, and the
- * integer scans compare in floating point (measured 15% slower at 2048² after a float curve).
+ * values (the integer scans then compare in int32, whatever curves came before).
  */
 const bestGeneral = { dist: 0 };
 
@@ -406,8 +403,7 @@ function reserve(nb: number, count: number): void {
 /**
  * Packs flat int32 points into the packed store and fills {@link blocks} with the boxes of the
  * full blocks, in one pass; null if a coordinate lies outside [−SMALL, SMALL). The box loop
- * mirrors {@link boxes} on flat input: packing first and then calling `boxes` measured 4–7%
- * slower on the benchmark contours.
+ * mirrors {@link boxes} on flat input, so that the points are read once.
  */
 function analyse(xy: Int32Array, count: number): Int32Array | null {
   // No boxes for a curve shorter than MIN_BLOCKED: no scan of it is long enough to read them.
@@ -422,9 +418,8 @@ function analyse(xy: Int32Array, count: number): Int32Array | null {
     let maxX = minX;
     let minY = xy[(b << (SHIFT + 1)) + 1];
     let maxY = minY;
-    // Two points a step through Math.min/max: 6% faster overall than one point a step with
-    // conditional assignments. V8 compiles both to compares and branches (see sort-networks.ts),
-    // which predict well along a contour, where coordinates move in long monotone runs.
+    // Two points a step through Math.min/max: compares and branches that predict well along a
+    // contour, where coordinates move in long monotone runs.
     for (let i = b << (SHIFT + 1), end = (b + 1) << (SHIFT + 1); i < end; i += 4) {
       const xa = xy[i];
       const ya = xy[i + 1];
@@ -457,8 +452,8 @@ function analyse(xy: Int32Array, count: number): Int32Array | null {
 /**
  * The Point[] API's reading pass: packs an integer curve into the packed store, or returns null
  * if it is not an array of int32 points within [−SMALL, SMALL) (the caller then validates and
- * takes the general path). Two points a step: 4–5% faster on the benchmark contours, whose
- * reading waits on memory (each point is its own array).
+ * takes the general path). Two points a step, since the reading waits on memory (each point is its
+ * own array).
  */
 function packCurve(curve: Point[]): Int32Array | null {
   if (!Array.isArray(curve)) return null;
@@ -526,10 +521,9 @@ function boxes(pk: Int32Array, count: number): Int32Array {
 /**
  * Scans the packed points pk[i … end) for `|(y − sy)·dx − (x − sx)·dy|` above `maxDist`: returns
  * the index of the first point with the largest such value (`at` if none beats `maxDist`) and
- * leaves that value in {@link scanMax}. Locals and a return value rather than fields of `best`:
- * 2% fewer instructions, 3–7% faster on the benchmark contours. Two points per step. The distance is computed as `y·dx − x·dy + c` in wrapping int32
- * arithmetic, exact because its true value fits in int32; the `| 0` on sums and on the index
- * tells V8 so, which drops its overflow checks from the loop.
+ * leaves that value in {@link scanMax} (locals and a return value, not fields of `best`). Two
+ * points per step. The distance is computed as `y·dx − x·dy + c` in wrapping int32 arithmetic,
+ * exact because its true value fits in int32; the `| 0` on sums and on the index keeps them int32.
  */
 function scanLine(
   pk: Int32Array,
@@ -649,8 +643,8 @@ function farthestFromLine(
 /**
  * Over the points [from, to): the first with the strictly largest squared distance to (sx, sy)
  * above `best.dist` (which is raised to it), as a point index, or −1. The same block walk as
- * {@link farthestFromLine} with another distance; one shared walk, choosing the distance per
- * block, measured 6% slower on the benchmark curves, so each keeps its own.
+ * {@link farthestFromLine} with another distance; each keeps its own walk, so that neither chooses
+ * its distance per block.
  */
 function farthestFromPoint(pk: Int32Array, from: number, to: number, sx: number, sy: number): number {
   let maxDist = best.dist;
@@ -777,8 +771,8 @@ function generalFromLine(
   return farthest;
 }
 
-/** Doubles the Douglas–Peucker stack, keeping its contents (a plain function: a closure over the
- * stack measured 1.5–4% slower on the benchmark curves). */
+/** Doubles the Douglas–Peucker stack, keeping its contents (a plain function, not a closure over
+ * the stack). */
 function growStack(stack: Int32Array): Int32Array {
   const grown = new Int32Array(stack.length * 2);
   grown.set(stack);
@@ -810,7 +804,7 @@ function douglasPeucker(
   let stack: Int32Array = stackStore;
   let top = 0;
   // The integer and the general path read and compute apart (no shared load or arithmetic), so
-  // that V8's feedback for the integer path stays int32 in a process that also meets doubles.
+  // that the integer path's values stay int32 in a process that also meets doubles.
   let isClosed = closed;
   let initIters = 3;
   let rightStart = 0;
@@ -931,8 +925,7 @@ function douglasPeucker(
     else if (farthest === pos) {
       // The left half (s, farthest) has no point inside, so its pop would only keep s: kept here
       // at once, and the right half too when it is also empty. Same output, same order; on
-      // contours that keep about half their points this saves a fifth to a third of the pops (with
-      // the short wrapping scans and the skipped boxes: 3–7% fewer instructions on such curves).
+      // contours that keep about half their points this saves a fifth to a third of the pops.
       dst[newCount++] = s;
       let next = farthest + 1;
       if (next >= count) next = 0;

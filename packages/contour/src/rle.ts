@@ -341,7 +341,7 @@ export function polygonRuns(xy: ArrayLike<number>, h: number, w: number): Runs {
   }
   // Points where the boundary crosses a column of pixel centres, downsampled, as their pixel
   // index in column-major order: integers up to h·w < 2^32, sorted as uints (as pycocotools'
-  // qsort does; the native sort of a Uint32Array is also several times faster than of doubles).
+  // qsort does).
   const a = new Uint32Array(m + 1);
   let na = 0;
   for (let j = 1; j < m; j++) {

@@ -129,8 +129,8 @@ export function resizePlane(src: NdArray, out: NdArray, options: { antialias: bo
   // Rows first into `mid`, then columns into `out`. Each output value is the same sum, in the
   // same order, as a plain per-pixel loop; the loops are arranged so that every inner one reads
   // contiguous float64 storage (each source row is copied out of its view first, into a buffer
-  // that stays in cache), which is several times faster than indexing the views' storage, of any
-  // type and stride, in the hot loops.
+  // that stays in cache), rather than indexing the views' storage, of any type and stride, in the
+  // hot loops.
   const line = new Float64Array(inW);
   const mid = new Float64Array(inH * outW);
   for (let y = 0; y < inH; y++) {
