@@ -171,11 +171,18 @@ function sh(text: string, cwd: string): Promise<ProcessResult> {
 
 /** Fails with the script's output when it did not exit 0. */
 async function ok(text: string, cwd: string) {
-  const r = await sh(text, cwd);
+  let r = await sh(text, cwd);
+  // npm's own retries aside, a registry that failed to answer (not a package that failed) gets the
+  // whole command again, twice at most: installs are idempotent.
+  for (let again = 0; again < 2 && r.code !== 0 && NETWORK.test(r.err); again++) r = await sh(text, cwd);
   if (r.code !== 0)
     throw new Error(`exit ${r.code} in ${cwd}:\n${text}\n--- stdout\n${r.out}\n--- stderr\n${r.err}`);
   return r;
 }
+
+/** npm's errors for a registry it could not reach or trust. */
+const NETWORK =
+  /npm error code (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ENETUNREACH|ERR_SOCKET_TIMEOUT)/;
 
 /**
  * `overrides` that resolve each `@seglang/<name>` to its packed tarball in the sibling folder `dir`,
