@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Options } from 'tsup';
 
 /**
@@ -8,13 +9,16 @@ import type { Options } from 'tsup';
  * there is one), which get the `.d.ts` / `.d.cts` types.
  */
 export function library(entries: string[]): Options[] {
+  // The two builds write into dist/ at the same time, so neither may clean it (tsup's clean empties
+  // the folder when its own build starts, and its types step deletes every .d.ts and .d.cts): dist/
+  // is emptied once, here, before either starts.
+  rmSync('dist', { recursive: true, force: true });
   return [
     {
       entry: ['src/*.ts', '!src/*.d.ts'],
       format: ['esm'],
       splitting: true,
       dts: { entry: entries },
-      clean: true,
       sourcemap: true,
       target: 'es2022',
     },
