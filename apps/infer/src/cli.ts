@@ -119,8 +119,8 @@ export function program(): Command {
         model = typeof ran === 'string' ? undefined : ran;
         if (!opts.json)
           console.log(
-            typeof ran !== 'string'
-              ? `\n${ran.completionTokens} tokens at ${ran.decodeTokensPerSecond.toFixed(0)} tokens/s → a ${ran.vertices}-point polygon, ${ran.area} px (overlay: ${ran.overlay}).\n` +
+            model
+              ? `\n${model.completionTokens} tokens at ${model.decodeTokensPerSecond.toFixed(0)} tokens/s → a ${model.vertices}-point polygon, ${model.area} px (overlay: ${model.overlay}).\n` +
                   'A trained SimpleSeg checkpoint answers the same way: seglang segment --model <dir | http://host/v1> --image … --prompt …'
               : `(skipped: ${ran})`,
           );

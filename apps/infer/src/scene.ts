@@ -5,7 +5,7 @@
  * overlay sets the original outline beside each round trip, cropped to the object and enlarged, so
  * that the pixels a round trip loses or gains — the IoU column of the table — can be seen.
  */
-import type { Mask } from '@seglang/contour';
+import { type Mask, maskBbox } from '@seglang/contour';
 import { seededRandom } from '@seglang/polygon-grammar';
 import type { RgbImage } from './images';
 
@@ -109,15 +109,14 @@ function frame(masks: Mask[], width: number, height: number) {
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  for (const { data } of masks)
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++)
-        if (data[y * width + x]) {
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-        }
+  for (const m of masks) {
+    const [bx, by, bw, bh] = maskBbox(m);
+    if (bw === 0) continue;
+    x0 = Math.min(x0, bx);
+    y0 = Math.min(y0, by);
+    x1 = Math.max(x1, bx + bw - 1);
+    y1 = Math.max(y1, by + bh - 1);
+  }
   if (x1 < 0) return { x0: 0, y0: 0, w: width, h: height };
   const margin = Math.max(4, Math.round(0.08 * Math.max(x1 - x0, y1 - y0)));
   x0 = Math.max(0, x0 - margin);
