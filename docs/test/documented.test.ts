@@ -20,13 +20,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { type ProcessResult, runProcess } from '@seglang/testing';
 import { buildSync } from 'esbuild';
 import { PNG } from 'pngjs';
-import { jsonl } from './helpers';
+import { jsonl, openAiServer } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLES = join(ROOT, 'docs', 'examples');
@@ -566,42 +565,16 @@ test(
     const png = new PNG({ width: 32, height: 24 });
     png.data.fill(200);
     writeFileSync(join(dir, 'octopus.png'), PNG.sync.write(png));
-    // What vLLM answers on /v1: its model list, and a streamed chat completion in SimpleSeg text.
-    const server: Server = createServer((req, res) => {
-      if (req.url === '/v1/models') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(
-          JSON.stringify({ object: 'list', data: [{ id: 'sthui/SimpleSeg-Kimi-VL', object: 'model' }] }),
-        );
-      }
-      let body = '';
-      req.on('data', (d) => {
-        body += d;
-      });
-      req.on('end', () => {
-        const stream = JSON.parse(body).stream === true;
-        const text = '[[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]]';
-        if (!stream) {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          return res.end(
-            JSON.stringify({
-              choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-            }),
-          );
-        }
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text } }] })}\n\n`);
-        res.write(
-          `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
-        );
-        res.end('data: [DONE]\n\n');
-      });
-    });
-    await new Promise<void>((r) => server.listen(8000, r)); // all interfaces: localhost may be ::1
+    // What vLLM answers on /v1 for the recipe's model: its model list, and SimpleSeg text.
+    const server = await openAiServer(
+      'sthui/SimpleSeg-Kimi-VL',
+      () => '[[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]]',
+      8000,
+    );
     try {
       await ok(block('docs/recipes/vllm.md', 2), dir);
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.close();
     }
     const mask = PNG.sync.read(readFileSync(join(dir, 'mask.png')));
     expect([mask.width, mask.height]).toEqual([32, 24]);

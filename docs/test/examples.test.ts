@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -26,7 +26,7 @@ import { rewardsTour } from '../examples/rewards';
 import { rqTour } from '../examples/rq-tokenizer';
 import { samTour } from '../examples/sam-encoder';
 import { segmentServed } from '../examples/served';
-import { jsonl } from './helpers';
+import { jsonl, openAiServer } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLES = resolve(__dirname, '..', 'examples');
@@ -236,43 +236,14 @@ describe('packages', () => {
 
 describe('recipes', () => {
   /** A vLLM-like OpenAI-compatible server on loopback (JSON and SSE answers). */
-  let server: Server;
+  let server: Awaited<ReturnType<typeof openAiServer>>;
   let base: string;
   let answer = 'The dog is at [[[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]]].';
   beforeAll(async () => {
-    server = createServer(async (req, res) => {
-      let body = '';
-      for await (const c of req) body += c;
-      if (req.url === '/v1/models') {
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ data: [{ id: 'simpleseg' }] }));
-        return;
-      }
-      const stream = JSON.parse(body).stream === true;
-      if (!stream) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            choices: [{ message: { content: answer }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 9, completion_tokens: 9 },
-          }),
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (let i = 0; i < answer.length; i += 9)
-        res.write(
-          `data: ${JSON.stringify({ choices: [{ delta: { content: answer.slice(i, i + 9) }, finish_reason: null }] })}\n\n`,
-        );
-      res.end(
-        `data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
-      );
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    server = await openAiServer('simpleseg', () => answer);
+    base = server.base;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => server.close());
 
   test('served.ts: the Segmenter over a served model', async () => {
     const r = await segmentServed(base, 'simpleseg', texture(40, 40));
