@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { bestMs } from '../../../scripts/bench.mjs';
 import {
   createConstraint,
   createStreamParser,
@@ -82,17 +83,12 @@ console.log(
 // (re-reading the text so far at each push gave 64× and more).
 const pointsText = (n) =>
   `[[${Array.from({ length: n }, (_, i) => `[${((i % 997) / 997).toFixed(3)}, ${((i % 991) / 991).toFixed(3)}]`).join(', ')}]]`;
-const streamMs = (text) => {
-  let b = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < 3; r++) {
+const streamMs = (text) =>
+  bestMs(() => {
     const p = createStreamParser();
-    const t0 = performance.now();
     for (let i = 0; i < text.length; i++) p.push(text[i]);
     p.end();
-    b = Math.min(b, performance.now() - t0);
-  }
-  return b;
-};
+  });
 const small = pointsText(2000);
 const large = pointsText(16000);
 streamMs(small);

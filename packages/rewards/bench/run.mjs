@@ -2,6 +2,7 @@
 // ~70-vertex predictions (target ≥ 5,000/s), the full SimpleSeg preset, and maskWordMatchReward.
 import { formatPolygons } from '@seglang/polygon-grammar';
 import { formatMaskWords } from '@seglang/rq-tokenizer';
+import { bestMs } from '../../../scripts/bench.mjs';
 import { maskIouReward, maskWordMatchReward, prepareGroundTruth, simplesegReward } from '../dist/index.js';
 
 const W = 640;
@@ -65,19 +66,10 @@ console.log(
 
 // Scaling: the cost at 1× and 8× the input. Linear work gives about 8×; the algorithms these
 // replaced gave 64× and more (a pairwise grade, parts folded one by one, a mask of the declared size).
-const best = (fn) => {
-  let b = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    fn();
-    b = Math.min(b, performance.now() - t);
-  }
-  return b;
-};
 const scaling = (label, small, large, fn) => {
   fn(small);
-  const a = best(() => fn(small));
-  const b = best(() => fn(large));
+  const a = bestMs(() => fn(small));
+  const b = bestMs(() => fn(large));
   console.log(
     `${label.padEnd(52)} ${a.toFixed(1).padStart(8)} ms ${b.toFixed(1).padStart(9)} ms ${(b / a).toFixed(1).padStart(6)}×`,
   );
@@ -98,8 +90,8 @@ scaling('maskWordMatchReward, 1,000 → 8,000 masks a side', maskWords(1000), ma
   maskWordMatchReward(t, t),
 );
 const declared = (side) => ({ width: side, height: side, polygons: [] });
-const a = best(() => prepareGroundTruth(declared(2500)));
-const b = best(() => prepareGroundTruth(declared(20000)));
+const a = bestMs(() => prepareGroundTruth(declared(2500)));
+const b = bestMs(() => prepareGroundTruth(declared(20000)));
 console.log(
   `${'prepareGroundTruth, no polygon, 2500² → 20000² (64×)'.padEnd(52)} ${(a * 1000).toFixed(0).padStart(8)} µs ${(b * 1000).toFixed(0).padStart(9)} µs ${(b / a).toFixed(1).padStart(6)}×`,
 );

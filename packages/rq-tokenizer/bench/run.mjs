@@ -2,6 +2,7 @@
 // shape (d = 256, 2 levels × 256 codes), and training time per iteration on 100k vectors.
 
 import { rng } from '@seglang/testing';
+import { bestMs } from '../../../scripts/bench.mjs';
 import {
   formatMaskWords,
   parseMaskAnswer,
@@ -133,15 +134,6 @@ console.log(
 
 // Scaling of parseMaskAnswer on a degenerate answer: start tokens and no end before a mask, at 1×
 // and 8× the text. Linear work gives about 8× (an end-anchored pattern retried at each start gave 64×).
-const bestMs = (fn) => {
-  let b = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    fn();
-    b = Math.min(b, performance.now() - t);
-  }
-  return b;
-};
 const degenerate = (n) => `${'<|object_ref_start|>'.repeat(n)}${formatMaskWords([12, 47])}`;
 bestMs(() => parseMaskAnswer(degenerate(2000)));
 const small = bestMs(() => parseMaskAnswer(degenerate(2000)));
