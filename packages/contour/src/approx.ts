@@ -339,9 +339,9 @@ export function contourArea(curve: Point[], oriented = false): number {
 // copy).
 //
 // Bounds for skipping: the curve is cut into blocks of 32 consecutive points, each with its
-// bounding box (the block size is chosen by the contour bench). A long scan asks each block for an upper bound of
-// its points' distances (exact) and looks only inside blocks whose bound beats the best value so
-// far; it first reads the most promising block, so that the best value is high from the start.
+// bounding box (the block size is chosen by the contour bench). A long scan asks each block for an
+// upper bound of its points' distances (exact) and looks only inside blocks whose bound beats the
+// best value so far; it first reads the most promising block, so that the best value is high from the start.
 // The first point with the strictly largest value is found exactly as a full scan finds it.
 const SHIFT = 5;
 const BLOCK = 1 << SHIFT;
